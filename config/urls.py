@@ -1,0 +1,28 @@
+"""Every URL of the shop. Each context serves its own routes under /api/<context>/."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from contexts.identity.rest.urls import well_known_urlpatterns
+from modulith.http import health, problems
+
+handler400 = problems.bad_request
+handler403 = problems.permission_denied
+handler404 = problems.not_found
+handler500 = problems.server_error
+
+urlpatterns = [
+    path("health/", health.LivenessView.as_view(), name="health-live"),
+    path("health/ready/", health.ReadinessView.as_view(), name="health-ready"),
+    path(".well-known/", include(well_known_urlpatterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("admin/", admin.site.urls),
+]
+
+for app in settings.CONTEXT_APPS:
+    context = app.rsplit(".", 1)[-1]
+    urlpatterns.append(path(f"api/{context}/", include(f"{app}.rest.urls")))

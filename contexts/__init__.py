@@ -1,0 +1,1 @@
+"""The bounded contexts. Each is a Django app declared with modulith.ContextConfig."""

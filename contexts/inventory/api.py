@@ -1,0 +1,1 @@
+"""Public api of the inventory context: keyword-only functions returning frozen DTOs."""

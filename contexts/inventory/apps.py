@@ -1,0 +1,7 @@
+from modulith import ContextConfig
+
+
+class InventoryConfig(ContextConfig):
+    name = "contexts.inventory"
+    label = "inventory"
+    verbose_name = "Inventory"

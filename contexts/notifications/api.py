@@ -1,0 +1,1 @@
+"""Public api of the notifications context: keyword-only functions returning frozen DTOs."""

@@ -1,0 +1,7 @@
+from modulith import ContextConfig
+
+
+class OrdersConfig(ContextConfig):
+    name = "contexts.orders"
+    label = "orders"
+    verbose_name = "Orders"

@@ -1,0 +1,1 @@
+"""Public api of the payments context: keyword-only functions returning frozen DTOs."""

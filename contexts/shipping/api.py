@@ -1,0 +1,1 @@
+"""Public api of the shipping context: keyword-only functions returning frozen DTOs."""

@@ -1,0 +1,44 @@
+"""modulith: the machinery that keeps a Django monolith modular.
+
+It knows no context by name. Contexts declare themselves with `ContextConfig`, publish typed
+events with `publish`, and react to other contexts' events with `subscribe`.
+
+The public names are imported lazily so that importing `modulith` never touches Django models.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from modulith.contexts import ContextConfig
+    from modulith.delivery import PermanentError
+    from modulith.events import event
+    from modulith.outbox import PublishOutsideTransactionError, publish
+    from modulith.subscriptions import subscribe
+
+__all__ = [
+    "ContextConfig",
+    "PermanentError",
+    "PublishOutsideTransactionError",
+    "event",
+    "publish",
+    "subscribe",
+]
+
+_LOCATIONS = {
+    "ContextConfig": "modulith.contexts",
+    "PermanentError": "modulith.delivery",
+    "PublishOutsideTransactionError": "modulith.outbox",
+    "event": "modulith.events",
+    "publish": "modulith.outbox",
+    "subscribe": "modulith.subscriptions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LOCATIONS:
+        raise AttributeError(f"module 'modulith' has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(_LOCATIONS[name]), name)

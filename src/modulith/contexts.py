@@ -1,0 +1,86 @@
+"""The context registry: which installed apps are bounded contexts, and how each is deployed."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import AppConfig, apps
+from django.conf import settings
+
+INPROCESS = "inprocess"
+CELERY = "celery"
+TRANSPORTS = (INPROCESS, CELERY)
+
+
+def modulith_setting(name: str, default: object = None) -> object:
+    """A key of settings.MODULITH, read at call time so tests can override it."""
+    return getattr(settings, "MODULITH", {}).get(name, default)
+
+
+class ContextConfig(AppConfig):
+    """The AppConfig of a bounded context.
+
+    Its label is the context's name. Where it runs (database alias, event transport, queue) is
+    configuration, read from settings each time, never code.
+    """
+
+    default_auto_field = "django.db.models.BigAutoField"
+
+    @property
+    def context_name(self) -> str:
+        return self.label
+
+    @property
+    def database_alias(self) -> str:
+        databases = modulith_setting("CONTEXT_DATABASES", {})
+        assert isinstance(databases, dict)
+        return str(databases.get(self.label, "default"))
+
+    @property
+    def transport(self) -> str:
+        transports = modulith_setting("CONTEXT_TRANSPORTS", {})
+        assert isinstance(transports, dict)
+        return str(transports.get(self.label, modulith_setting("EVENT_TRANSPORT", INPROCESS)))
+
+    @property
+    def queue(self) -> str:
+        return f"ctx.{self.label}"
+
+    @property
+    def remote_url(self) -> str | None:
+        remotes = modulith_setting("CONTEXT_REMOTES", {})
+        assert isinstance(remotes, dict)
+        return remotes.get(self.label)
+
+    def ready(self) -> None:
+        # Importing events registers the event types; importing handlers registers subscriptions.
+        for module in ("events", "handlers"):
+            qualified = f"{self.name}.{module}"
+            if find_spec(qualified) is not None:
+                import_module(qualified)
+
+
+def all_contexts() -> list[ContextConfig]:
+    return [app for app in apps.get_app_configs() if isinstance(app, ContextConfig)]
+
+
+class UnknownContextError(LookupError):
+    pass
+
+
+def get_context(name: str) -> ContextConfig:
+    for context in all_contexts():
+        if context.label == name:
+            return context
+    raise UnknownContextError(f"No installed context is named {name!r}.")
+
+
+def context_of_module(module: str) -> ContextConfig:
+    """The context that a module (handlers, events…) belongs to."""
+    app = apps.get_containing_app_config(module)
+    if not isinstance(app, ContextConfig):
+        raise UnknownContextError(
+            f"{module} is not inside a context: its app must use modulith.ContextConfig."
+        )
+    return app

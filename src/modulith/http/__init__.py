@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every context: errors, authentication, health, correlation ids."""

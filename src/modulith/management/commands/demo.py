@@ -1,0 +1,25 @@
+"""`manage.py demo`: load every context's demo data, idempotently, in INSTALLED_APPS order.
+
+A context offers demo data with a module `<context>/demo.py` defining `load(*, out) -> None`.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from modulith.contexts import all_contexts
+
+
+class Command(BaseCommand):
+    help = "Load demo data for every context (safe to run again)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for context in all_contexts():
+            module = f"{context.name}.demo"
+            if find_spec(module) is None:
+                continue
+            import_module(module).load(out=self.stdout)

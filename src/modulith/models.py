@@ -1,0 +1,70 @@
+"""The outbox (in the publisher's database) and the inbox (in the subscriber's database)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class OutboxMessage(models.Model):
+    """An event committed together with the state change that produced it, awaiting dispatch."""
+
+    id = models.UUIDField(primary_key=True, help_text="The event id (CloudEvents `id`).")
+    event_type = models.CharField(max_length=200, db_index=True)
+    source_context = models.CharField(max_length=100)
+    envelope = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatch_attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            # The relay scans only the pending rows, oldest first.
+            models.Index(
+                fields=["created_at"],
+                name="outbox_pending_idx",
+                condition=models.Q(dispatched_at__isnull=True),
+            ),
+            models.Index(fields=["dispatched_at"], name="outbox_dispatched_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.id}"
+
+
+class InboxStatus(models.TextChoices):
+    PENDING = "pending", "pending"
+    PROCESSED = "processed", "processed"
+    RETRYING = "retrying", "retrying"
+    DEAD = "dead", "dead letter"
+
+
+class InboxMessage(models.Model):
+    """One event as seen by one subscription: processed once, retried, or dead-lettered."""
+
+    subscription = models.CharField(max_length=200)
+    event_id = models.UUIDField()
+    event_type = models.CharField(max_length=200)
+    envelope = models.JSONField()
+    status = models.CharField(max_length=16, choices=InboxStatus.choices, default=InboxStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    traceback = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "event_id"], name="inbox_once_per_subscription"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="inbox_status_due_idx"),
+            models.Index(fields=["processed_at"], name="inbox_processed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription} ← {self.event_type} {self.event_id} ({self.status})"

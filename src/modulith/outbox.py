@@ -1,0 +1,49 @@
+"""publish(): write the event to the outbox inside the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from modulith.contexts import get_context
+from modulith.envelope import Envelope, build_envelope
+from modulith.events import spec_for_class
+from modulith.models import OutboxMessage
+
+
+class PublishOutsideTransactionError(RuntimeError):
+    """publish() was called outside transaction.atomic() on the publisher's database."""
+
+
+# Observers of every publish (the test kit's event capture uses this).
+publish_listeners: list[Callable[[object, Envelope], None]] = []
+
+
+def publish(event: object) -> Envelope:
+    """Record `event` in the publishing context's outbox, in the current transaction.
+
+    Nothing leaves the process before the transaction commits; after a rollback nothing is
+    delivered. Dispatch starts right after commit; the relay retries whatever that missed.
+    """
+    spec = spec_for_class(type(event))
+    alias = get_context(spec.context).database_alias
+    if not transaction.get_connection(alias).in_atomic_block:
+        raise PublishOutsideTransactionError(
+            f"publish({type(event).__name__}) needs a transaction on database {alias!r}: call it "
+            f"inside a service decorated with @transaction.atomic (using={alias!r})."
+        )
+    envelope = build_envelope(spec, event)
+    OutboxMessage.objects.using(alias).create(
+        id=envelope["id"],
+        event_type=spec.type,
+        source_context=spec.context,
+        envelope=envelope,
+    )
+    for listener in publish_listeners:
+        listener(event, envelope)
+
+    from modulith.dispatch import dispatch_after_commit
+
+    transaction.on_commit(lambda: dispatch_after_commit(alias, [envelope["id"]]), using=alias)
+    return envelope
