@@ -1,7 +1,7 @@
-from modulith import ContextConfig
+import modulith
 
 
-class CatalogConfig(ContextConfig):
+class CatalogConfig(modulith.ContextConfig):
     name = "contexts.catalog"
     label = "catalog"
     verbose_name = "Catalog"

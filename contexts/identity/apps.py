@@ -1,7 +1,7 @@
-from modulith import ContextConfig
+import modulith
 
 
-class IdentityConfig(ContextConfig):
+class IdentityConfig(modulith.ContextConfig):
     name = "contexts.identity"
     label = "identity"
     verbose_name = "Identity"

@@ -1,7 +1,7 @@
-from modulith import ContextConfig
+import modulith
 
 
-class InventoryConfig(ContextConfig):
+class InventoryConfig(modulith.ContextConfig):
     name = "contexts.inventory"
     label = "inventory"
     verbose_name = "Inventory"

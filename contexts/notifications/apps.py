@@ -1,7 +1,7 @@
-from modulith import ContextConfig
+import modulith
 
 
-class NotificationsConfig(ContextConfig):
+class NotificationsConfig(modulith.ContextConfig):
     name = "contexts.notifications"
     label = "notifications"
     verbose_name = "Notifications"

@@ -1,7 +1,7 @@
-from modulith import ContextConfig
+import modulith
 
 
-class OrdersConfig(ContextConfig):
+class OrdersConfig(modulith.ContextConfig):
     name = "contexts.orders"
     label = "orders"
     verbose_name = "Orders"

@@ -1,7 +1,7 @@
-from modulith import ContextConfig
+import modulith
 
 
-class PaymentsConfig(ContextConfig):
+class PaymentsConfig(modulith.ContextConfig):
     name = "contexts.payments"
     label = "payments"
     verbose_name = "Payments"

@@ -1,7 +1,7 @@
-from modulith import ContextConfig
+import modulith
 
 
-class ShippingConfig(ContextConfig):
+class ShippingConfig(modulith.ContextConfig):
     name = "contexts.shipping"
     label = "shipping"
     verbose_name = "Shipping"

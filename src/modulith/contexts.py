@@ -19,7 +19,10 @@ def modulith_setting(name: str, default: object = None) -> object:
 
 
 class ContextConfig(AppConfig):
-    """The AppConfig of a bounded context.
+    """The AppConfig of a bounded context (subclass it as `modulith.ContextConfig`).
+
+    Import the module, not the class, into apps.py: Django picks the only AppConfig class an
+    apps.py defines, and an imported one would make two.
 
     Its label is the context's name. Where it runs (database alias, event transport, queue) is
     configuration, read from settings each time, never code.
