@@ -1,1 +1,1 @@
-"""Public api of the notifications context: keyword-only functions returning frozen DTOs."""
+"""Public api of the notifications context. It only reacts to events; no sync calls today."""

@@ -1,1 +1,2 @@
-"""Public api of the payments context: keyword-only functions returning frozen DTOs."""
+"""Public api of the payments context. Other contexts react to its events; it offers no sync
+calls today."""
