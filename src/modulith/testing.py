@@ -15,9 +15,10 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 
-from modulith.delivery import deliver
+from modulith.delivery import Outcome, deliver
 from modulith.dispatch import dispatch_pending
-from modulith.envelope import Envelope
+from modulith.envelope import Envelope, build_envelope
+from modulith.events import spec_for_class
 from modulith.models import InboxMessage, InboxStatus, OutboxMessage
 from modulith.outbox import publish_listeners
 from modulith.subscriptions import get_subscription
@@ -93,4 +94,27 @@ def redeliver(subscription_name: str, envelope: Envelope) -> Any:
     return deliver(get_subscription(subscription_name), envelope)
 
 
-__all__ = ["CapturedEvents", "capture_events", "drain", "pending_outbox_count", "redeliver"]
+def make_envelope(event: object) -> Envelope:
+    """The envelope publish() would build for `event`, without touching any outbox."""
+    return build_envelope(spec_for_class(type(event)), event)
+
+
+def deliver_to(subscription_name: str, event: object) -> tuple[Envelope, Outcome]:
+    """Deliver `event` to one subscription only, isolated from every other subscriber.
+
+    Returns the envelope (deliver it again with `redeliver` to simulate a duplicate) and the
+    outcome (PROCESSED, DUPLICATE, RETRYING or DEAD).
+    """
+    envelope = make_envelope(event)
+    return envelope, deliver(get_subscription(subscription_name), envelope)
+
+
+__all__ = [
+    "CapturedEvents",
+    "capture_events",
+    "deliver_to",
+    "drain",
+    "make_envelope",
+    "pending_outbox_count",
+    "redeliver",
+]
