@@ -78,7 +78,7 @@ def retry_delay(attempts: int) -> timedelta:
     base = float(modulith_setting("RETRY_BASE_DELAY", 1.0))  # type: ignore[arg-type]
     cap = float(modulith_setting("RETRY_MAX_DELAY", 300.0))  # type: ignore[arg-type]
     ceiling = min(cap, base * (2 ** max(attempts - 1, 0)))
-    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311 - not crypto
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
 def _record_failure(

@@ -72,7 +72,7 @@ def dispatch_after_commit(alias: str, ids: list[str]) -> None:
     """Runs right after the publisher commits. Never fails the publisher's request."""
     try:
         dispatch_pending(alias, ids=ids)
-    except Exception:  # noqa: BLE001 - the relay will dispatch the row later
+    except Exception:
         logger.warning(
             "dispatch after commit failed on %s; the relay will retry %s", alias, ids, exc_info=True
         )
@@ -85,5 +85,5 @@ def _count_failed_attempt(alias: str, ids: list[str]) -> None:
             for row in OutboxMessage.objects.using(alias).filter(id__in=ids):
                 row.dispatch_attempts += 1
                 row.save(update_fields=["dispatch_attempts"], using=alias)
-    except Exception:  # noqa: BLE001 - bookkeeping only
+    except Exception:
         logger.exception("could not record the failed dispatch of %s", ids)

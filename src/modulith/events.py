@@ -26,7 +26,15 @@ EVENT_TYPE_PATTERN = re.compile(
 )
 
 # Lossless in JSON. float is left out on purpose: money and quantities must not round.
-SCALAR_TYPES: tuple[type, ...] = (str, int, bool, Decimal, uuid.UUID, datetime.datetime, datetime.date)
+SCALAR_TYPES: tuple[type, ...] = (
+    str,
+    int,
+    bool,
+    Decimal,
+    uuid.UUID,
+    datetime.datetime,
+    datetime.date,
+)
 
 
 class EventDeclarationError(TypeError):

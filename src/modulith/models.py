@@ -48,7 +48,9 @@ class InboxMessage(models.Model):
     event_id = models.UUIDField()
     event_type = models.CharField(max_length=200)
     envelope = models.JSONField()
-    status = models.CharField(max_length=16, choices=InboxStatus.choices, default=InboxStatus.PENDING)
+    status = models.CharField(
+        max_length=16, choices=InboxStatus.choices, default=InboxStatus.PENDING
+    )
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -59,7 +61,9 @@ class InboxMessage(models.Model):
     class Meta:
         ordering = ["received_at"]
         constraints = [
-            models.UniqueConstraint(fields=["subscription", "event_id"], name="inbox_once_per_subscription"),
+            models.UniqueConstraint(
+                fields=["subscription", "event_id"], name="inbox_once_per_subscription"
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="inbox_status_due_idx"),
