@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "modulith.http.correlation.CorrelationIdMiddleware",
+    # 413 problem for oversized bodies before anything reads them; bare 405s become problems.
+    "modulith.http.problems.ProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,6 +157,21 @@ JWT_PRIVATE_KEY_FILE = env.str("JWT_PRIVATE_KEY_FILE", default=str(VAR_DIR / "ke
 JWT_PREVIOUS_PUBLIC_KEY_FILES = env.list("JWT_PREVIOUS_PUBLIC_KEY_FILES", default=[])
 JWT_ACCESS_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_ACCESS_TOKEN_SECONDS", default=600))
 JWT_REFRESH_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_REFRESH_TOKEN_SECONDS", default=7 * 24 * 3600))
+# An extracted service without the keys above verifies with the JWK Set published by identity
+# (https://<identity>/.well-known/jwks.json); empty in the monolith.
+JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
+
+# simplejwt issues the tokens. modulith.http.authentication supplies its RS256 keys (chosen by kid,
+# which simplejwt's own backend cannot do), so no key is configured here.
+SIMPLE_JWT = {
+    "ALGORITHM": "RS256",
+    "SIGNING_KEY": None,
+    "ACCESS_TOKEN_LIFETIME": JWT_ACCESS_TOKEN_LIFETIME,
+    "REFRESH_TOKEN_LIFETIME": JWT_REFRESH_TOKEN_LIFETIME,
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "sub",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
 
 # --- REST API -----------------------------------------------------------------------------------
 
@@ -167,6 +184,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "modulith.http.problems.problem_exception_handler",
+    # Throttles key anonymous clients by address. Behind N reverse proxies set NUM_PROXIES=N, or
+    # every client shares the proxy's budget; 0 ignores X-Forwarded-For, which clients can forge.
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("THROTTLE_TOKEN_RATE", default="20/min"),
         "register": env.str("THROTTLE_REGISTER_RATE", default="10/min"),
@@ -182,6 +202,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema, Swagger UI and ReDoc are public and need no credentials.
+    "SERVE_AUTHENTICATION": [],
+    "TAGS": [{"name": "health", "description": "Liveness and readiness probes."}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # The Problem schema, and the error responses every operation can answer.
+        "modulith.http.openapi.add_problem_responses",
+    ],
 }
 
 # Bodies larger than this are refused with 413 before any parsing.
@@ -256,6 +284,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Origins (scheme://host) trusted for unsafe requests with a session, e.g. the admin behind a proxy.
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A failed CSRF check (only the admin's session forms have one) answers a 403 problem too.
+CSRF_FAILURE_VIEW = "modulith.http.problems.csrf_failure"
 
 # --- Logging ------------------------------------------------------------------------------------
 
@@ -270,3 +302,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Test-only contexts of the event kernel (block owned by the kernel engineer) ----------------
+# Throw-away contexts (tests/modulith/contexts/) that the kernel's tests publish and subscribe
+# with. Installed under pytest, and in processes those tests start (Celery workers, scripts),
+# which set SHOP_TEST_APPS=true. Never installed otherwise.
+import sys  # noqa: E402
+
+KERNEL_TEST_APPS = [
+    "tests.modulith.contexts.sample",
+    "tests.modulith.contexts.listener",
+    "tests.modulith.contexts.remote",
+]
+if env.bool("SHOP_TEST_APPS", default="pytest" in sys.modules):
+    INSTALLED_APPS += KERNEL_TEST_APPS

@@ -7,7 +7,10 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
+
+from modulith.http.authentication import Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -21,11 +24,18 @@ class UserManager(BaseUserManager["User"]):
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Log in whatever the letter case, as the unique constraint compares addresses. Lower() on
+        # both sides lets the database lower them alike (SQLite's lower() is ASCII-only) and lets
+        # PostgreSQL use the constraint's index.
+        return self.alias(email_lower=Lower("email")).get(email_lower=Lower(Value(username)))
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who logs in with an email address. Other contexts know only its UUID."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Stored as entered (the domain lower-cased); unique whatever the case, see Meta.
     email = models.EmailField(max_length=254, unique=True)
     name = models.CharField(max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
@@ -41,8 +51,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         constraints = [
             # One account per address whatever its letter case.
-            models.UniqueConstraint(Lower("email"), name="identity_user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="identity_user_email_ci_unique",
+                violation_error_message="A user with this email address already exists.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """The `roles` claim of this user's tokens: staff accounts are back office only."""
+        return (Role.STAFF,) if self.is_staff else (Role.CUSTOMER,)

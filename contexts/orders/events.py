@@ -67,7 +67,9 @@ class OrderRejected:
 
     order_id: UUID
     customer_id: UUID
-    reason: str  # "out_of_stock" | "payment_declined" | "payment_unavailable" | "reservation_expired" | …
+    # "out_of_stock" | "payment_declined" | "insufficient_funds" | "payment_unavailable"
+    # | "reservation_expired"
+    reason: str
     detail: str
     rejected_at: datetime
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ModulithConfig(AppConfig):
@@ -7,5 +8,11 @@ class ModulithConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the system checks (modulith.E0xx) and the Celery delivery task.
+        # Registers the system checks (modulith.E0xx) and the Celery tasks.
         from modulith import checks, tasks  # noqa: F401
+        from modulith.schedule import ensure_schedule_after_migrate
+
+        # After migrate (beat's tables exist by then) the periodic jobs are put in place.
+        post_migrate.connect(
+            ensure_schedule_after_migrate, sender=self, dispatch_uid="modulith.ensure_schedule"
+        )

@@ -1,1 +1,245 @@
-"""Django system checks (modulith.E0xx) for what import analysis cannot see."""
+"""Django system checks (modulith.E0xx) for what import analysis cannot see.
+
+    E001 an event field whose type is not JSON-representable
+    E002 a subscription to an event that no installed context publishes
+    E003 a handler whose event parameter is not annotated with its subscription's event class
+    E004 a context without api.py or events.py
+    E005 a context's models routed to another database than the context's
+    E006 a ForeignKey, OneToOneField or ManyToManyField across contexts (string references too)
+    E007 an unknown event transport in EVENT_TRANSPORT / CONTEXT_TRANSPORTS
+    E008 a CONTEXT_DATABASES alias that is not in DATABASES
+    E009 INBOX_RETENTION not longer than the longest redelivery window
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from datetime import timedelta
+from importlib.util import find_spec
+from typing import Any
+
+from django.apps import AppConfig, apps
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.db import router
+
+from modulith.contexts import TRANSPORTS, ContextConfig, all_contexts
+from modulith.events import all_event_specs, unsupported_field_types
+from modulith.settings import kernel_settings, longest_retry_window, modulith_setting
+from modulith.subscriptions import Subscription, all_subscriptions
+
+_FIX_EVENT_TYPES = (
+    "Use str, int, bool, Decimal, UUID, datetime, date, enums with str/int values, tuples, or "
+    "nested frozen dataclasses of these (no float, list, dict or Any)."
+)
+
+
+@register(Tags.models)
+def check_event_field_types(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    return [
+        Error(
+            f"{spec.cls.__qualname__} ({spec.type}) has fields that are not JSON-representable: "
+            f"{'; '.join(problems)}.",
+            hint=_FIX_EVENT_TYPES,
+            obj=spec.cls,
+            id="modulith.E001",
+        )
+        for spec in all_event_specs()
+        if (problems := unsupported_field_types(spec.cls))
+    ]
+
+
+@register(Tags.models)
+def check_subscriptions(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    publishers = {context.label for context in all_contexts()}
+    errors: list[CheckMessage] = []
+    for subscription in all_subscriptions():
+        spec_context = subscription.event_type.split(".")[1]
+        if spec_context not in publishers:
+            errors.append(
+                Error(
+                    f"Subscription {subscription.name} listens to {subscription.event_type}, "
+                    f"but no installed context named {spec_context!r} publishes it.",
+                    hint=f"Install the context {spec_context!r} (a modulith.ContextConfig app) "
+                    "or remove the subscription.",
+                    obj=subscription.handler,
+                    id="modulith.E002",
+                )
+            )
+        errors += _check_handler_signature(subscription)
+    return errors
+
+
+def _check_handler_signature(subscription: Subscription) -> list[CheckMessage]:
+    expected = subscription.event_class.__name__
+    hint = (
+        f"Declare it as `def {subscription.handler.__name__}(event: {expected}) -> None` and "
+        f"subscribe it with @subscribe({expected})."
+    )
+    try:
+        parameters = list(inspect.signature(subscription.handler).parameters.values())
+        hints = typing.get_type_hints(subscription.handler)
+    except (TypeError, ValueError, NameError) as error:
+        return [_handler_error(subscription, f"cannot be inspected ({error})", hint)]
+    if len([p for p in parameters if p.default is inspect.Parameter.empty]) != 1:
+        return [_handler_error(subscription, "must take exactly one argument, the event", hint)]
+    annotation = hints.get(parameters[0].name)
+    if annotation is not subscription.event_class:
+        found = getattr(annotation, "__name__", repr(annotation))
+        return [
+            _handler_error(
+                subscription, f"annotates its event as {found}, but subscribes to {expected}", hint
+            )
+        ]
+    return []
+
+
+def _handler_error(subscription: Subscription, problem: str, hint: str) -> Error:
+    return Error(
+        f"Handler {subscription.name} {problem}.",
+        hint=hint,
+        obj=subscription.handler,
+        id="modulith.E003",
+    )
+
+
+@register(Tags.models)
+def check_context_modules(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for context in all_contexts():
+        for module in ("api", "events"):
+            if find_spec(f"{context.name}.{module}") is None:
+                errors.append(
+                    Error(
+                        f"Context {context.label} has no {module}.py.",
+                        hint=f"Create {context.name.replace('.', '/')}/{module}.py: a context's "
+                        "public surface is its api (functions, DTOs) and its events, even "
+                        "when empty.",
+                        obj=context,
+                        id="modulith.E004",
+                    )
+                )
+    return errors
+
+
+@register(Tags.models, Tags.database)
+def check_database_routing(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    configured = modulith_setting("CONTEXT_DATABASES", {}) or {}
+    for label, alias in configured.items():
+        if alias not in settings.DATABASES:
+            errors.append(
+                Error(
+                    f"CONTEXT_DATABASES maps context {label!r} to database {alias!r}, which is "
+                    "not in DATABASES.",
+                    hint=f"Add DATABASES[{alias!r}] (e.g. through the CONTEXT_DATABASES "
+                    "environment variable) or remove the mapping.",
+                    id="modulith.E008",
+                )
+            )
+    for context in all_contexts():
+        for model in context.get_models():
+            alias = router.db_for_write(model)
+            if alias != context.database_alias:
+                errors.append(
+                    Error(
+                        f"{model._meta.label} is routed to database {alias!r}, but its context "
+                        f"{context.label} lives in {context.database_alias!r}.",
+                        hint="A context's tables live in its own database only: fix the "
+                        "database router, or move the model into the context that owns "
+                        f"{alias!r}.",
+                        obj=model,
+                        id="modulith.E005",
+                    )
+                )
+    return errors
+
+
+@register(Tags.models)
+def check_relations_across_contexts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for context in all_contexts():
+        for model in context.get_models():
+            for field in model._meta.get_fields(include_hidden=False):
+                if not getattr(field, "concrete", False) and not field.many_to_many:
+                    continue
+                remote = getattr(field, "remote_field", None)
+                if remote is None or getattr(field, "model", None) is not model:
+                    continue
+                target = _context_of(remote.model)
+                if target is not None and target.label != context.label:
+                    errors.append(
+                        Error(
+                            f"{model._meta.label}.{field.name} is a "
+                            f"{type(field).__name__} to {target.label}: a relation across "
+                            "contexts.",
+                            hint=f"Store the {target.label} id in a plain field (e.g. "
+                            f"UUIDField) and resolve it through {target.name}.api.",
+                            obj=field,
+                            id="modulith.E006",
+                        )
+                    )
+    return errors
+
+
+def _context_of(model: Any) -> ContextConfig | None:
+    if isinstance(model, str):  # an unresolved "app_label.Model" reference
+        label = model.split(".", 1)[0]
+        try:
+            app: AppConfig = apps.get_app_config(label)
+        except LookupError:
+            return None
+    else:
+        app = model._meta.app_config
+    return app if isinstance(app, ContextConfig) else None
+
+
+@register()
+def check_transports(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    default = modulith_setting("EVENT_TRANSPORT", "inprocess")
+    configured = {"EVENT_TRANSPORT": default}
+    for label, transport in (modulith_setting("CONTEXT_TRANSPORTS", {}) or {}).items():
+        configured[f"CONTEXT_TRANSPORTS[{label!r}]"] = transport
+    for name, transport in configured.items():
+        if transport not in TRANSPORTS:
+            errors.append(
+                Error(
+                    f"{name} is {transport!r}, which is not an event transport.",
+                    hint=f"Use one of {', '.join(TRANSPORTS)}.",
+                    id="modulith.E007",
+                )
+            )
+    return errors
+
+
+@register()
+def check_retention(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    config = kernel_settings()
+    window = longest_redelivery_window()
+    if config.inbox_retention > window:
+        return []
+    return [
+        Error(
+            f"MODULITH INBOX_RETENTION ({config.inbox_retention}) is not longer than the longest "
+            f"redelivery window ({window}): a late duplicate could find its inbox row purged "
+            "and run its handler twice.",
+            hint="Raise INBOX_RETENTION (INBOX_RETENTION_DAYS) above OUTBOX_RETENTION, the "
+            "broker's visibility timeout and the whole retry span.",
+            id="modulith.E009",
+        )
+    ]
+
+
+def longest_redelivery_window() -> timedelta:
+    """How long after its first delivery an event may still arrive again, at most."""
+    config = kernel_settings()
+    transport_options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}
+    visibility = timedelta(seconds=float(transport_options.get("visibility_timeout", 0)))
+    return max(
+        # An outbox row is kept (and could be re-sent) until purged.
+        config.outbox_retention,
+        longest_retry_window(config) + config.claim_lease,
+        visibility,
+    )

@@ -6,16 +6,11 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import AppConfig, apps
-from django.conf import settings
+from modulith.settings import modulith_setting
 
 INPROCESS = "inprocess"
 CELERY = "celery"
 TRANSPORTS = (INPROCESS, CELERY)
-
-
-def modulith_setting(name: str, default: object = None) -> object:
-    """A key of settings.MODULITH, read at call time so tests can override it."""
-    return getattr(settings, "MODULITH", {}).get(name, default)
 
 
 class ContextConfig(AppConfig):
@@ -87,3 +82,8 @@ def context_of_module(module: str) -> ContextConfig:
             f"{module} is not inside a context: its app must use modulith.ContextConfig."
         )
     return app
+
+
+def database_aliases() -> list[str]:
+    """Every database alias that holds an outbox or an inbox: "default" and each context's."""
+    return sorted({"default", *(context.database_alias for context in all_contexts())})

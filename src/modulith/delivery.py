@@ -16,10 +16,10 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from modulith.contexts import modulith_setting
 from modulith.envelope import Envelope, handling
 from modulith.events import spec_for_type
 from modulith.models import InboxMessage, InboxStatus
+from modulith.settings import kernel_settings
 from modulith.subscriptions import Subscription
 
 logger = logging.getLogger(__name__)
@@ -31,30 +31,73 @@ class PermanentError(Exception):
 
 class Outcome(enum.Enum):
     PROCESSED = "processed"
-    DUPLICATE = "duplicate"
+    DUPLICATE = "duplicate"  # already processed: acknowledged without running the handler
     RETRYING = "retrying"
-    DEAD = "dead"
+    DEAD = "dead"  # dead-lettered now, or earlier (then the handler did not run)
+
+
+class _AlreadyReceived(Exception):
+    """The inbox already holds a row for this delivery: take the slow path."""
 
 
 def deliver(subscription: Subscription, envelope: Envelope) -> Outcome:
     """Deliver once. Never raises for a handler failure: it records a retry or a dead letter."""
     alias = subscription.context.database_alias
     try:
-        with transaction.atomic(using=alias):
-            inbox = _lock_inbox_row(alias, subscription, envelope)
-            if inbox.status == InboxStatus.PROCESSED:
-                return Outcome.DUPLICATE
-            event = spec_for_type(envelope["type"]).decode(envelope["data"])
-            with handling(envelope):
-                subscription.handler(event)
-            inbox.status = InboxStatus.PROCESSED
-            inbox.attempts += 1
-            inbox.processed_at = timezone.now()
-            inbox.next_attempt_at = None
-            inbox.save(using=alias)
-        return Outcome.PROCESSED
+        try:
+            return _deliver_first_time(alias, subscription, envelope)
+        except _AlreadyReceived:
+            return _deliver_again(alias, subscription, envelope)
     except Exception as error:  # noqa: BLE001 - a handler's failure is recorded, never propagated
         return _record_failure(alias, subscription, envelope, error)
+
+
+def _deliver_first_time(alias: str, subscription: Subscription, envelope: Envelope) -> Outcome:
+    """The common case in three statements: insert the inbox row as processed, run the handler,
+    commit. A concurrent delivery of the same envelope blocks on the unique key until this
+    transaction ends, then takes the slow path and finds the row processed (or, after a
+    rollback, inserts it itself). A handler failure rolls the row back with the effects."""
+    with transaction.atomic(using=alias):
+        try:
+            InboxMessage.objects.using(alias).create(
+                subscription=subscription.name,
+                event_id=envelope["id"],
+                event_type=envelope["type"],
+                envelope=envelope,
+                status=InboxStatus.PROCESSED,
+                attempts=1,
+                processed_at=timezone.now(),
+            )
+        except IntegrityError:
+            # No savepoint needed: leaving the block with an exception rolls back everything,
+            # and the insert was its first statement.
+            raise _AlreadyReceived from None
+        _run_handler(subscription, envelope)
+    return Outcome.PROCESSED
+
+
+def _deliver_again(alias: str, subscription: Subscription, envelope: Envelope) -> Outcome:
+    """A row exists: a duplicate, a retry, or a dead letter that was not replayed."""
+    with transaction.atomic(using=alias):
+        inbox = _lock_inbox_row(alias, subscription, envelope)
+        if inbox.status == InboxStatus.PROCESSED:
+            return Outcome.DUPLICATE
+        if inbox.status == InboxStatus.DEAD:
+            # Only an operator's replay (which turns it back into a retry) runs it again.
+            return Outcome.DEAD
+        _run_handler(subscription, envelope)
+        inbox.status = InboxStatus.PROCESSED
+        inbox.attempts += 1
+        inbox.processed_at = timezone.now()
+        inbox.next_attempt_at = None
+        inbox.save(using=alias)
+    return Outcome.PROCESSED
+
+
+def _run_handler(subscription: Subscription, envelope: Envelope) -> None:
+    event = spec_for_type(envelope["type"]).decode(envelope["data"])
+    with handling(envelope):
+        subscription.handler(event)
 
 
 def _lock_inbox_row(alias: str, subscription: Subscription, envelope: Envelope) -> InboxMessage:
@@ -74,21 +117,22 @@ def _lock_inbox_row(alias: str, subscription: Subscription, envelope: Envelope) 
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff with full jitter, capped."""
-    base = float(modulith_setting("RETRY_BASE_DELAY", 1.0))  # type: ignore[arg-type]
-    cap = float(modulith_setting("RETRY_MAX_DELAY", 300.0))  # type: ignore[arg-type]
-    ceiling = min(cap, base * (2 ** max(attempts - 1, 0)))
+    """Exponential backoff with jitter, capped: attempt n waits between half and all of
+    min(cap, base * 2^(n-1)), so the delays grow while retries of many events spread out."""
+    config = kernel_settings()
+    ceiling = min(config.retry_max_delay, config.retry_base_delay * (2 ** max(attempts - 1, 0)))
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
 def _record_failure(
     alias: str, subscription: Subscription, envelope: Envelope, error: Exception
 ) -> Outcome:
-    max_attempts = int(modulith_setting("RETRY_MAX_ATTEMPTS", 8))  # type: ignore[arg-type]
+    max_attempts = kernel_settings().retry_max_attempts
     with transaction.atomic(using=alias):
         inbox = _lock_inbox_row(alias, subscription, envelope)
-        if inbox.status == InboxStatus.PROCESSED:
-            return Outcome.DUPLICATE
+        if inbox.status in (InboxStatus.PROCESSED, InboxStatus.DEAD):
+            # A concurrent delivery settled it meanwhile: its outcome stands.
+            return Outcome.DUPLICATE if inbox.status == InboxStatus.PROCESSED else Outcome.DEAD
         inbox.attempts += 1
         inbox.last_error = f"{type(error).__name__}: {error}"
         inbox.traceback = "".join(traceback.format_exception(error))
@@ -98,7 +142,11 @@ def _record_failure(
             outcome = Outcome.DEAD
             logger.error(
                 "dead letter: %s for %s %s after %d attempt(s): %s",
-                subscription.name, envelope["type"], envelope["id"], inbox.attempts, error,
+                subscription.name,
+                envelope["type"],
+                envelope["id"],
+                inbox.attempts,
+                error,
             )
         else:
             inbox.status = InboxStatus.RETRYING
@@ -106,8 +154,12 @@ def _record_failure(
             outcome = Outcome.RETRYING
             logger.warning(
                 "handler %s failed on %s %s (attempt %d), retrying at %s: %s",
-                subscription.name, envelope["type"], envelope["id"], inbox.attempts,
-                inbox.next_attempt_at.isoformat(), error,
+                subscription.name,
+                envelope["type"],
+                envelope["id"],
+                inbox.attempts,
+                inbox.next_attempt_at.isoformat(),
+                error,
             )
         inbox.save(using=alias)
     return outcome

@@ -1,23 +1,33 @@
-"""Dispatch: fan committed outbox rows out to their subscriptions' transports.
+"""Dispatch: hand committed outbox rows to their subscriptions' transports.
 
-A row is marked dispatched in the same transaction that claimed it (SELECT … FOR UPDATE SKIP
-LOCKED on PostgreSQL; SQLite's IMMEDIATE transactions serialise claimers), so concurrent
-dispatchers never send the same row twice. If sending fails the claim rolls back and the row
-stays pending for the relay.
+Two paths lead here. Right after the publisher commits, `dispatch_committed` sends the new event
+(the row is still reserved for this process by its `available_at` grace). Whatever that path
+missed (broker down, process died) is found later by `relay_outbox`, which claims rows with
+SELECT … FOR UPDATE SKIP LOCKED (SQLite's IMMEDIATE transactions serialise claimers instead)
+and pushes their `available_at` by a lease, so several relays never claim the same row.
+
+Sending is at-least-once: a row is marked dispatched only after every subscription got it, and a
+duplicate that slips through (a relay taking over after a lease expired) is absorbed by the
+subscriber's inbox.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from modulith.contexts import CELERY, INPROCESS
-from modulith.delivery import deliver
+from modulith.delivery import deliver, retry_delay
 from modulith.envelope import Envelope
 from modulith.models import OutboxMessage
+from modulith.settings import kernel_settings
 from modulith.subscriptions import Subscription, subscriptions_for
 
 logger = logging.getLogger(__name__)
@@ -27,63 +37,171 @@ class TransportNotConfiguredError(RuntimeError):
     pass
 
 
+class Sender:
+    """Sends envelopes to subscriptions through their contexts' transports.
+
+    It borrows one broker producer (one connection) for everything it sends, so a relay batch
+    costs one connection checkout instead of one per message.
+    """
+
+    def __init__(self) -> None:
+        self._producer: Any = None
+        self._producer_context: Any = None
+
+    def send(self, subscription: Subscription, envelope: Envelope) -> None:
+        transport = subscription.context.transport
+        if transport == INPROCESS:
+            deliver(subscription, envelope)
+        elif transport == CELERY:
+            from modulith.tasks import enqueue_delivery
+
+            enqueue_delivery(subscription, envelope, producer=self._celery_producer())
+        else:
+            raise TransportNotConfiguredError(
+                f"Unknown transport {transport!r} for context {subscription.context_label}: "
+                f"set it to one of {INPROCESS!r} or {CELERY!r}."
+            )
+
+    def fan_out(self, envelope: Envelope) -> None:
+        for subscription in subscriptions_for(envelope["type"]):
+            self.send(subscription, envelope)
+
+    def _celery_producer(self) -> Any:
+        if self._producer is None:
+            from modulith.tasks import producer_for_batch
+
+            context = producer_for_batch()
+            self._producer = context.__enter__()
+            self._producer_context = context
+        return self._producer
+
+    def close(self) -> None:
+        if self._producer_context is not None:
+            context, self._producer_context, self._producer = self._producer_context, None, None
+            context.__exit__(None, None, None)
+
+
+@contextmanager
+def sending() -> Iterator[Sender]:
+    sender = Sender()
+    try:
+        yield sender
+    finally:
+        sender.close()
+
+
 def send(subscription: Subscription, envelope: Envelope) -> None:
     """Hand one envelope to one subscription through its context's transport."""
-    transport = subscription.context.transport
-    if transport == INPROCESS:
-        deliver(subscription, envelope)
-    elif transport == CELERY:
-        from modulith.tasks import enqueue_delivery
-
-        enqueue_delivery(subscription, envelope)
-    else:
-        raise TransportNotConfiguredError(
-            f"Unknown transport {transport!r} for context {subscription.context_label}."
-        )
+    with sending() as sender:
+        sender.send(subscription, envelope)
 
 
 def fan_out(envelope: Envelope) -> None:
-    for subscription in subscriptions_for(envelope["type"]):
-        send(subscription, envelope)
+    with sending() as sender:
+        sender.fan_out(envelope)
 
 
-def dispatch_pending(alias: str, *, ids: Iterable[str] | None = None, limit: int = 100) -> int:
-    """Claim up to `limit` pending rows on `alias`, fan them out, mark them dispatched."""
-    with transaction.atomic(using=alias):
-        pending = (
-            OutboxMessage.objects.using(alias)
-            .select_for_update(skip_locked=True)
-            .filter(dispatched_at__isnull=True)
-            .order_by("created_at")
-        )
-        if ids is not None:
-            pending = pending.filter(id__in=list(ids))
-        rows = list(pending[:limit])
-        for row in rows:
-            fan_out(row.envelope)
-        if rows:
-            OutboxMessage.objects.using(alias).filter(id__in=[row.id for row in rows]).update(
-                dispatched_at=timezone.now()
-            )
-    return len(rows)
-
-
-def dispatch_after_commit(alias: str, ids: list[str]) -> None:
+def dispatch_committed(alias: str, envelope: Envelope) -> None:
     """Runs right after the publisher commits. Never fails the publisher's request."""
     try:
-        dispatch_pending(alias, ids=ids)
-    except Exception:
+        with sending() as sender:
+            sender.fan_out(envelope)
+    except Exception as error:
         logger.warning(
-            "dispatch after commit failed on %s; the relay will retry %s", alias, ids, exc_info=True
+            "dispatch of %s %s after commit failed; the relay will send it: %s",
+            envelope["type"],
+            envelope["id"],
+            error,
+            exc_info=True,
         )
-        _count_failed_attempt(alias, ids)
-
-
-def _count_failed_attempt(alias: str, ids: list[str]) -> None:
+        _release_safely(alias, [envelope["id"]], error)
+        return
     try:
-        with transaction.atomic(using=alias):
-            for row in OutboxMessage.objects.using(alias).filter(id__in=ids):
-                row.dispatch_attempts += 1
-                row.save(update_fields=["dispatch_attempts"], using=alias)
+        _mark_dispatched(alias, [envelope["id"]])
     except Exception:
-        logger.exception("could not record the failed dispatch of %s", ids)
+        # The subscribers have it; at worst the relay sends it again and their inboxes dedupe.
+        logger.exception("could not mark %s dispatched on %s", envelope["id"], alias)
+
+
+def relay_outbox(alias: str, *, limit: int | None = None, respect_availability: bool = True) -> int:
+    """Claim up to `limit` pending rows on `alias`, send them, mark them dispatched.
+
+    Returns how many rows were dispatched. On a transport failure it stops at once (the broker
+    is likely down: no point timing out on every row) and gives the unsent rows back with a
+    backoff. `respect_availability=False` (the test kit's drain) also takes rows still reserved
+    for the publishing process or another relay.
+    """
+    claimed = claim_pending(
+        alias, limit=limit or kernel_settings().relay_batch_size, anyway=not respect_availability
+    )
+    if not claimed:
+        return 0
+    sent: list[str] = []
+    failure: Exception | None = None
+    try:
+        with sending() as sender:
+            for event_id, envelope in claimed:
+                sender.fan_out(envelope)
+                sent.append(event_id)
+    except Exception as error:
+        failure = error
+        logger.warning(
+            "relay on %s sent %d of %d event(s), then failed: %s",
+            alias,
+            len(sent),
+            len(claimed),
+            error,
+            exc_info=True,
+        )
+    _mark_dispatched(alias, sent)
+    if failure is not None:
+        _release(alias, [event_id for event_id, _ in claimed[len(sent) :]], failure)
+    return len(sent)
+
+
+def claim_pending(alias: str, *, limit: int, anyway: bool = False) -> list[tuple[str, Envelope]]:
+    """Reserve up to `limit` claimable rows for this process for the claim lease."""
+    now = timezone.now()
+    with transaction.atomic(using=alias):
+        pending = OutboxMessage.objects.using(alias).filter(dispatched_at__isnull=True)
+        if not anyway:
+            pending = pending.filter(available_at__lte=now)
+        claimed = list(
+            pending.select_for_update(skip_locked=True)
+            .order_by("available_at")
+            .values_list("id", "envelope")[:limit]
+        )
+        if claimed:
+            OutboxMessage.objects.using(alias).filter(
+                id__in=[event_id for event_id, _ in claimed]
+            ).update(available_at=now + kernel_settings().claim_lease)
+    return [(str(event_id), envelope) for event_id, envelope in claimed]
+
+
+def _mark_dispatched(alias: str, event_ids: list[str]) -> None:
+    if event_ids:
+        OutboxMessage.objects.using(alias).filter(
+            id__in=event_ids, dispatched_at__isnull=True
+        ).update(dispatched_at=timezone.now())
+
+
+def _release(alias: str, event_ids: list[str], error: Exception) -> None:
+    """Give rows back to the relays after a failed send, with a growing delay."""
+    if not event_ids:
+        return
+    rows = OutboxMessage.objects.using(alias).filter(id__in=event_ids)
+    attempts = max(rows.values_list("dispatch_attempts", flat=True), default=0) + 1
+    delay: timedelta = retry_delay(attempts)
+    rows.update(
+        dispatch_attempts=F("dispatch_attempts") + 1,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        available_at=timezone.now() + delay,
+    )
+
+
+def _release_safely(alias: str, event_ids: list[str], error: Exception) -> None:
+    try:
+        _release(alias, event_ids, error)
+    except Exception:
+        # Nothing is lost: the row stays pending and becomes claimable when its grace ends.
+        logger.exception("could not record the failed dispatch of %s", event_ids)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from modulith.contexts import modulith_setting
+from modulith.settings import modulith_setting
 from modulith.events import EventSpec
 
 Envelope = dict[str, Any]

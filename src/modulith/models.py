@@ -14,6 +14,11 @@ class OutboxMessage(models.Model):
     source_context = models.CharField(max_length=100)
     envelope = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
+    # A pending row is claimable by a relay from this time on. publish() sets it a short grace
+    # ahead, so the publishing process can dispatch right after commit without a relay racing
+    # it; a claim pushes it by a lease, a failed dispatch by a backoff. If the process holding
+    # the row dies, the time simply passes and another relay takes over.
+    available_at = models.DateTimeField(default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     dispatch_attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -21,10 +26,10 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["created_at"]
         indexes = [
-            # The relay scans only the pending rows, oldest first.
+            # The relay scans only the pending rows, in the order they become claimable.
             models.Index(
-                fields=["created_at"],
-                name="outbox_pending_idx",
+                fields=["available_at"],
+                name="outbox_claimable_idx",
                 condition=models.Q(dispatched_at__isnull=True),
             ),
             models.Index(fields=["dispatched_at"], name="outbox_dispatched_idx"),
@@ -33,8 +38,13 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.event_type} {self.id}"
 
+    @property
+    def is_pending(self) -> bool:
+        return self.dispatched_at is None
+
 
 class InboxStatus(models.TextChoices):
+    # Only ever seen inside the delivering transaction: a committed row is one of the others.
     PENDING = "pending", "pending"
     PROCESSED = "processed", "processed"
     RETRYING = "retrying", "retrying"
@@ -57,6 +67,9 @@ class InboxMessage(models.Model):
     traceback = models.TextField(blank=True)
     received_at = models.DateTimeField(default=timezone.now)
     processed_at = models.DateTimeField(null=True, blank=True)
+    replay_count = models.PositiveIntegerField(
+        default=0, help_text="How many times an operator replayed this dead letter."
+    )
 
     class Meta:
         ordering = ["received_at"]

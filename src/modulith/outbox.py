@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils import timezone
 
 from modulith.contexts import get_context
 from modulith.envelope import Envelope, build_envelope
 from modulith.events import spec_for_class
 from modulith.models import OutboxMessage
+from modulith.settings import kernel_settings
 
 
 class PublishOutsideTransactionError(RuntimeError):
@@ -39,11 +41,14 @@ def publish(event: object) -> Envelope:
         event_type=spec.type,
         source_context=spec.context,
         envelope=envelope,
+        available_at=timezone.now() + kernel_settings().dispatch_grace,
     )
     for listener in publish_listeners:
         listener(event, envelope)
 
-    from modulith.dispatch import dispatch_after_commit
+    from modulith.dispatch import dispatch_committed
 
-    transaction.on_commit(lambda: dispatch_after_commit(alias, [envelope["id"]]), using=alias)
+    # Django drops this callback if the transaction (or the savepoint around publish) rolls
+    # back, so only committed events are dispatched.
+    transaction.on_commit(lambda: dispatch_committed(alias, envelope), using=alias, robust=True)
     return envelope

@@ -1,29 +1,71 @@
-"""The Celery side of the celery transport: one generic, thin, idempotent delivery task."""
+"""The Celery side of the kernel: the generic delivery task and the periodic kernel jobs.
+
+Every task here is thin and idempotent: the delivery task leans on the inbox, the relay on
+SKIP LOCKED claims, the purge on age thresholds.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from celery import shared_task
+from celery import current_app, shared_task
 
 from modulith.envelope import Envelope
 from modulith.subscriptions import Subscription, get_subscription
 
 DELIVER_TASK = "modulith.deliver"
+RELAY_TASK = "modulith.relay"
+PURGE_TASK = "modulith.purge"
 
 
 @shared_task(name=DELIVER_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def deliver_task(subscription_name: str, envelope: dict[str, Any]) -> str:
-    """Run one subscription for one envelope. The inbox makes redelivery harmless."""
+    """Run one subscription for one envelope. The inbox makes redelivery harmless.
+
+    A handler failure is not a task failure: delivery records it in the inbox and the relay
+    re-sends the envelope when its retry is due, so the broker never holds long countdowns.
+    """
     from modulith.delivery import deliver
 
     return deliver(get_subscription(subscription_name), envelope).value
 
 
-def enqueue_delivery(subscription: Subscription, envelope: Envelope) -> None:
+def enqueue_delivery(subscription: Subscription, envelope: Envelope, *, producer: Any = None) -> None:
     """Send to the subscriber's queue. Raises if the broker is unreachable (no silent loss)."""
     deliver_task.apply_async(
         args=(subscription.name, envelope),
         queue=subscription.context.queue,
         retry=False,
+        producer=producer,
     )
+
+
+@contextmanager
+def producer_for_batch() -> Iterator[Any]:
+    """One producer (and its connection) from Celery's pool, to send a whole batch with.
+
+    It connects with a single attempt: kombu would otherwise retry for the connect timeout
+    twice over, holding the publisher's request for seconds while the broker is down, when
+    the relay is there to send the event later anyway.
+    """
+    with current_app.producer_or_acquire() as producer:
+        producer.connection.ensure_connection(max_retries=0)
+        yield producer
+
+
+@shared_task(name=RELAY_TASK, ignore_result=True)
+def relay_task() -> dict[str, int]:
+    """Dispatch pending outbox rows and re-send due retries on every database, once."""
+    from modulith.relay import relay_once
+
+    return relay_once().as_dict()
+
+
+@shared_task(name=PURGE_TASK, ignore_result=True)
+def purge_task() -> dict[str, int]:
+    """Delete dispatched outbox rows and processed inbox rows past their retention."""
+    from modulith.retention import purge_everywhere
+
+    return purge_everywhere().as_dict()

@@ -1,29 +1,27 @@
-"""Test kit for every context's tests: capture published events, drain deliveries.
-
-    with capture_events() as captured:
-        order_place(...)
-    assert captured.of_type(OrderPlaced)[0].order_id == order.id
-    drain()  # deliver everything pending, deterministically, in this process
-"""
+"""The building blocks of the test kit; import them from modulith.testing."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from django.conf import settings
-
+from modulith.contexts import database_aliases
 from modulith.delivery import Outcome, deliver
-from modulith.dispatch import dispatch_pending
+from modulith.dispatch import relay_outbox
 from modulith.envelope import Envelope, build_envelope
 from modulith.events import spec_for_class
-from modulith.models import InboxMessage, InboxStatus, OutboxMessage
+from modulith.models import OutboxMessage
 from modulith.outbox import publish_listeners
+from modulith.retries import resend_due_retries
 from modulith.subscriptions import get_subscription
 
 E = TypeVar("E")
+
+# drain() runs every retry at once, whatever its due time: tests do not wait for backoffs.
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -37,9 +35,14 @@ class CapturedEvents:
     def types(self) -> list[str]:
         return [envelope["type"] for envelope in self.envelopes]
 
+    def clear(self) -> None:
+        self.events.clear()
+        self.envelopes.clear()
+
 
 @contextmanager
 def capture_events() -> Iterator[CapturedEvents]:
+    """Record every event published inside the block (committed or not), with its envelope."""
     captured = CapturedEvents()
 
     def listen(event: object, envelope: Envelope) -> None:
@@ -54,38 +57,29 @@ def capture_events() -> Iterator[CapturedEvents]:
 
 
 def drain(*, max_rounds: int = 100, include_retries: bool = True) -> int:
-    """Dispatch every pending outbox row (and due or not, every retry) until nothing is left.
+    """Dispatch every pending outbox row (and, due or not, every retry) until nothing is left.
 
-    Deliveries run in this process whatever the configured transport's kind would be for
-    in-process contexts; use it in tests wrapped in a transaction, where on_commit never fires.
-    Returns how many outbox rows were dispatched.
+    Each subscription is delivered through its context's configured transport, in this process
+    for in-process contexts. Use it in tests wrapped in a transaction, where on_commit never
+    fires. Returns how many outbox rows were dispatched.
     """
     total = 0
     for _ in range(max_rounds):
-        progressed = 0
-        for alias in settings.DATABASES:
-            progressed += dispatch_pending(alias, limit=1000)
+        dispatched = retried = 0
+        for alias in database_aliases():
+            dispatched += relay_outbox(alias, limit=1000, respect_availability=False)
             if include_retries:
-                progressed += _run_retries(alias)
-        total += progressed
-        if not progressed:
+                retried += resend_due_retries(alias, now=_FAR_FUTURE, limit=1000)
+        total += dispatched
+        if not dispatched and not retried:
             return total
     raise AssertionError(f"drain() still had work after {max_rounds} rounds: an event loop?")
-
-
-def _run_retries(alias: str) -> int:
-    due = list(
-        InboxMessage.objects.using(alias).filter(status=InboxStatus.RETRYING).order_by("received_at")
-    )
-    for inbox in due:
-        deliver(get_subscription(inbox.subscription), inbox.envelope)
-    return len(due)
 
 
 def pending_outbox_count() -> int:
     return sum(
         OutboxMessage.objects.using(alias).filter(dispatched_at__isnull=True).count()
-        for alias in settings.DATABASES
+        for alias in database_aliases()
     )
 
 
@@ -107,14 +101,3 @@ def deliver_to(subscription_name: str, event: object) -> tuple[Envelope, Outcome
     """
     envelope = make_envelope(event)
     return envelope, deliver(get_subscription(subscription_name), envelope)
-
-
-__all__ = [
-    "CapturedEvents",
-    "capture_events",
-    "deliver_to",
-    "drain",
-    "make_envelope",
-    "pending_outbox_count",
-    "redeliver",
-]

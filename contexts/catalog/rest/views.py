@@ -1,0 +1,252 @@
+"""HTTP layer of the catalog: validate, make one call into services or selectors, serialize.
+
+Browsing is public (no token needed). Writing is for staff (role "staff"). Staff also see
+retired products: always on the detail endpoint, and in the list with ?include_retired=true.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import AllowAny, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contexts.catalog import selectors, services
+from contexts.catalog.models import DEFAULT_CURRENCY
+from modulith.http.permissions import IsStaff
+
+SKU_PATTERN = r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$"
+SKU_MESSAGE = "Use 1-32 characters: A-Z, 0-9 and single hyphens between them (e.g. MUG-001)."
+TAGS = ["catalog"]
+SKU_PARAMETER = OpenApiParameter(
+    "sku", str, OpenApiParameter.PATH, description="The product's stock keeping unit, e.g. MUG-001."
+)
+
+PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json, with field errors).")
+PROBLEM_401 = OpenApiResponse(description="No valid access token (problem+json).")
+PROBLEM_403 = OpenApiResponse(description="The token lacks the staff role (problem+json).")
+PROBLEM_404 = OpenApiResponse(description="No such product (problem+json).")
+
+
+class StrictInput(serializers.Serializer):
+    """Refuses fields it does not know: a typo (or a read-only field) must not pass silently."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise ValidationError({name: ["This field cannot be set."] for name in unknown})
+        return attrs
+
+
+def price_field(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal("0.01"), **kwargs
+    )
+
+
+class ProductOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    weight_grams = serializers.IntegerField()
+    active = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+def staff_only_for_writes(request: Request) -> list[BasePermission]:
+    return [AllowAny()] if request.method in ("GET", "HEAD", "OPTIONS") else [IsStaff()]
+
+
+class ProductCollectionView(APIView):
+    """GET lists products (public); POST creates one (staff)."""
+
+    pagination_class = LimitOffsetPagination
+
+    class ProductFilter(serializers.Serializer):
+        search = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=200,
+            help_text="Case-insensitive part of the name.",
+        )
+        min_price = serializers.DecimalField(
+            max_digits=12, decimal_places=2, required=False, help_text="Lowest price, inclusive."
+        )
+        max_price = serializers.DecimalField(
+            max_digits=12, decimal_places=2, required=False, help_text="Highest price, inclusive."
+        )
+        include_retired = serializers.BooleanField(
+            required=False, default=False, help_text="Staff only: list retired products too."
+        )
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            low, high = attrs.get("min_price"), attrs.get("max_price")
+            if low is not None and high is not None and low > high:
+                raise ValidationError({"max_price": ["Must not be lower than min_price."]})
+            return attrs
+
+    class ProductCreateInput(StrictInput):
+        sku = serializers.RegexField(
+            SKU_PATTERN, max_length=32, error_messages={"invalid": SKU_MESSAGE}
+        )
+        name = serializers.CharField(max_length=200)
+        description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+        price = price_field()
+        currency = serializers.RegexField(
+            r"^[A-Z]{3}$",
+            required=False,
+            default=DEFAULT_CURRENCY,
+            error_messages={"invalid": "Use an ISO 4217 code: three capital letters."},
+        )
+        weight_grams = serializers.IntegerField(min_value=1, max_value=1_000_000)
+        active = serializers.BooleanField(required=False, default=True)
+
+    def get_permissions(self) -> list[BasePermission]:
+        return staff_only_for_writes(self.request)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="catalog_products_list",
+        summary="List products",
+        description="Active products, by name. Public. Staff may add include_retired=true.",
+        parameters=[ProductFilter],
+        responses={
+            200: ProductOutput(many=True),
+            400: PROBLEM_400,
+            401: PROBLEM_401,
+            403: PROBLEM_403,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        query = self.ProductFilter(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        if filters["include_retired"] and not request.user.is_staff:
+            self.permission_denied(request, message="Only staff may list retired products.")
+        products = selectors.product_list(**filters)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(products, request, view=self)
+        return paginator.get_paginated_response(ProductOutput(page, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="catalog_products_create",
+        summary="Create a product",
+        description="Staff only. An active product is published (ProductPublished) at once.",
+        request=ProductCreateInput,
+        responses={201: ProductOutput, 400: PROBLEM_400, 401: PROBLEM_401, 403: PROBLEM_403},
+    )
+    def post(self, request: Request) -> Response:
+        payload = self.ProductCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            product = services.product_create(**payload.validated_data)
+        except services.ProductSkuTaken as taken:
+            raise ValidationError({"sku": [ErrorDetail(str(taken), code="unique")]}) from taken
+        return Response(ProductOutput(product).data, status=status.HTTP_201_CREATED)
+
+
+class ProductItemView(APIView):
+    """GET shows one product (public; staff also see retired ones); PATCH changes it (staff)."""
+
+    class ProductUpdateInput(StrictInput):
+        name = serializers.CharField(required=False, max_length=200)
+        description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+        price = price_field(required=False)
+        weight_grams = serializers.IntegerField(required=False, min_value=1, max_value=1_000_000)
+
+    def get_permissions(self) -> list[BasePermission]:
+        return staff_only_for_writes(self.request)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="catalog_products_retrieve",
+        parameters=[SKU_PARAMETER],
+        summary="Show a product",
+        description="Public for active products; staff also see retired ones.",
+        responses={200: ProductOutput, 404: PROBLEM_404},
+    )
+    def get(self, request: Request, sku: str) -> Response:
+        try:
+            product = selectors.product_get(sku=sku, include_retired=request.user.is_staff)
+        except selectors.ProductNotFound as missing:
+            raise NotFound(str(missing)) from missing
+        return Response(ProductOutput(product).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="catalog_products_update",
+        parameters=[SKU_PARAMETER],
+        summary="Change a product",
+        description=(
+            "Staff only. Send only the fields to change. A new price publishes "
+            "ProductPriceChanged; the currency is fixed at creation."
+        ),
+        request=ProductUpdateInput,
+        responses={
+            200: ProductOutput,
+            400: PROBLEM_400,
+            401: PROBLEM_401,
+            403: PROBLEM_403,
+            404: PROBLEM_404,
+        },
+    )
+    def patch(self, request: Request, sku: str) -> Response:
+        payload = self.ProductUpdateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            product = services.product_update(sku=sku, **payload.validated_data)
+        except selectors.ProductNotFound as missing:
+            raise NotFound(str(missing)) from missing
+        return Response(ProductOutput(product).data)
+
+
+class ProductRetireView(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="catalog_products_retire",
+        parameters=[SKU_PARAMETER],
+        summary="Retire a product",
+        description="Staff only. Publishes ProductRetired; retiring again changes nothing.",
+        request=None,
+        responses={200: ProductOutput, 401: PROBLEM_401, 403: PROBLEM_403, 404: PROBLEM_404},
+    )
+    def post(self, request: Request, sku: str) -> Response:
+        try:
+            product = services.product_retire(sku=sku)
+        except selectors.ProductNotFound as missing:
+            raise NotFound(str(missing)) from missing
+        return Response(ProductOutput(product).data)
+
+
+class ProductPublishView(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="catalog_products_publish",
+        parameters=[SKU_PARAMETER],
+        summary="Put a product on sale again",
+        description="Staff only. Publishes ProductPublished; an active product is left alone.",
+        request=None,
+        responses={200: ProductOutput, 401: PROBLEM_401, 403: PROBLEM_403, 404: PROBLEM_404},
+    )
+    def post(self, request: Request, sku: str) -> Response:
+        try:
+            product = services.product_publish(sku=sku)
+        except selectors.ProductNotFound as missing:
+            raise NotFound(str(missing)) from missing
+        return Response(ProductOutput(product).data)

@@ -1,0 +1,238 @@
+"""HTTP endpoints of the identity context: one APIView per operation, one domain call each."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import AuthenticationFailed, NotFound, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from contexts.identity import selectors, services
+from modulith.http.authentication import jwk_set, request_principal
+
+TAGS = ["identity"]
+
+# Error responses these views answer beyond those modulith.http.openapi infers (it adds the body).
+THROTTLED = OpenApiResponse(description="Too many attempts; retry after Retry-After seconds.")
+BAD_CREDENTIALS = OpenApiResponse(description="No active account has this email and password.")
+BAD_REFRESH_TOKEN = OpenApiResponse(
+    description="The refresh token is invalid, expired, already used or revoked."
+)
+
+
+class CredentialsInBody(APIView):
+    """An endpoint that authenticates by what the body carries (password, refresh token).
+
+    It ignores any Authorization header, so a client holding an expired access token can still log
+    in, refresh or log out; it still answers 401 (not 403) with a Bearer challenge.
+    """
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (ScopedRateThrottle,)
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="api"'
+
+
+@extend_schema_serializer(component_name="TokenPair")
+class TokenPairOutput(serializers.Serializer):
+    access = serializers.CharField(help_text="RS256 access token; send as 'Authorization: Bearer'.")
+    refresh = serializers.CharField(
+        help_text="Refresh token: single use, rotated by token/refresh/."
+    )
+
+
+class RegisterView(CredentialsInBody):
+    throttle_scope = "register"
+
+    @extend_schema_serializer(component_name="RegistrationInput")
+    class Input(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        password = serializers.CharField(
+            write_only=True, trim_whitespace=False, max_length=512, style={"input_type": "password"}
+        )
+        name = serializers.CharField(max_length=150)
+
+    @extend_schema_serializer(component_name="RegisteredUser")
+    class Output(serializers.Serializer):
+        id = serializers.UUIDField()
+        email = serializers.EmailField()
+        name = serializers.CharField()
+        date_joined = serializers.DateTimeField()
+
+    @extend_schema(
+        operation_id="identity_register",
+        summary="Create a customer account",
+        description="Log in afterwards with POST /api/identity/token/; no token is returned here.",
+        request=Input,
+        responses={201: Output, 429: THROTTLED},
+        tags=TAGS,
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            user = services.user_register(**data.validated_data)
+        except services.EmailAlreadyRegistered as error:
+            raise ValidationError(
+                {"email": ["An account with this email address already exists."]}, code="unique"
+            ) from error
+        except services.WeakPassword as error:
+            raise ValidationError({"password": error.messages}, code="password_too_weak") from error
+        return Response(self.Output(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenObtainView(CredentialsInBody):
+    throttle_scope = "token"
+
+    @extend_schema_serializer(component_name="TokenObtainInput")
+    class Input(serializers.Serializer):
+        email = serializers.CharField(max_length=254)
+        password = serializers.CharField(
+            write_only=True, trim_whitespace=False, max_length=512, style={"input_type": "password"}
+        )
+
+    Output = TokenPairOutput
+
+    @extend_schema(
+        operation_id="identity_token_obtain",
+        summary="Log in: exchange email and password for an access and a refresh token",
+        request=Input,
+        responses={200: Output, 401: BAD_CREDENTIALS, 429: THROTTLED},
+        tags=TAGS,
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            pair = services.token_pair_obtain(**data.validated_data)
+        except services.InvalidCredentials as error:
+            raise AuthenticationFailed(
+                "No active account has this email address and password.", code="invalid_credentials"
+            ) from error
+        return Response(self.Output(pair).data)
+
+
+class TokenRefreshView(CredentialsInBody):
+    throttle_scope = "token"
+
+    @extend_schema_serializer(component_name="TokenRefreshInput")
+    class Input(serializers.Serializer):
+        refresh = serializers.CharField()
+
+    Output = TokenPairOutput
+
+    @extend_schema(
+        operation_id="identity_token_refresh",
+        summary="Exchange a refresh token for a new pair",
+        description="The refresh token presented is revoked: using it again answers 401.",
+        request=Input,
+        responses={200: Output, 401: BAD_REFRESH_TOKEN, 429: THROTTLED},
+        tags=TAGS,
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            pair = services.token_pair_refresh(**data.validated_data)
+        except services.RefreshTokenRejected as error:
+            raise AuthenticationFailed(str(error), code="token_not_valid") from error
+        return Response(self.Output(pair).data)
+
+
+class LogoutView(CredentialsInBody):
+    throttle_scope = "token"
+
+    @extend_schema_serializer(component_name="LogoutInput")
+    class Input(serializers.Serializer):
+        refresh = serializers.CharField()
+
+    @extend_schema(
+        operation_id="identity_logout",
+        summary="Log out: revoke a refresh token",
+        description="Access tokens already issued stay valid until they expire (10 minutes).",
+        request=Input,
+        responses={
+            204: OpenApiResponse(description="The refresh token is revoked."),
+            401: BAD_REFRESH_TOKEN,
+            429: THROTTLED,
+        },
+        tags=TAGS,
+    )
+    def post(self, request: Request) -> Response:
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.token_revoke(**data.validated_data)
+        except services.RefreshTokenRejected as error:
+            raise AuthenticationFailed(str(error), code="token_not_valid") from error
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema_serializer(component_name="CurrentUser")
+    class Output(serializers.Serializer):
+        id = serializers.UUIDField()
+        email = serializers.EmailField()
+        name = serializers.CharField()
+        is_staff = serializers.BooleanField()
+        roles = serializers.ListField(child=serializers.CharField())
+        date_joined = serializers.DateTimeField()
+
+    @extend_schema(
+        operation_id="identity_me",
+        summary="The account of the access token",
+        responses={
+            200: Output,
+            404: OpenApiResponse(description="The account was deleted after the token was issued."),
+        },
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        user = selectors.user_get(user_id=request_principal(request).id)
+        if user is None:
+            # The token outlived its account (deleted since it was issued).
+            raise NotFound("This account no longer exists.")
+        return Response(self.Output(user).data)
+
+
+@extend_schema_serializer(component_name="JsonWebKey")
+class _JsonWebKey(serializers.Serializer):
+    kty = serializers.CharField()
+    use = serializers.CharField()
+    alg = serializers.CharField()
+    kid = serializers.CharField(
+        help_text="RFC 7638 thumbprint; the kid header of the tokens it signs."
+    )
+    n = serializers.CharField()
+    e = serializers.CharField()
+
+
+class JWKSetView(APIView):
+    """The public keys that verify access tokens, for services that verify them on their own."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema_serializer(component_name="JsonWebKeySet")
+    class Output(serializers.Serializer):
+        keys = _JsonWebKey(many=True)
+
+    @extend_schema(
+        operation_id="identity_jwks",
+        summary="JSON Web Key Set (RFC 7517) of the access-token signing keys",
+        responses={200: Output},
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        response = Response(self.Output(jwk_set()).data)
+        # Verifiers may cache it: one that meets an unknown kid fetches the set again.
+        response["Cache-Control"] = "public, max-age=300"
+        return response

@@ -1,0 +1,23 @@
+"""Reads of the identity context."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import Value
+from django.db.models.functions import Lower
+
+from contexts.identity.models import User
+
+
+def user_get(*, user_id: UUID) -> User | None:
+    return User.objects.filter(id=user_id).first()
+
+
+def user_email_taken(*, email: str) -> bool:
+    """Whether an account uses this address in any letter case, as the unique constraint sees it."""
+    return (
+        User.objects.alias(email_lower=Lower("email"))
+        .filter(email_lower=Lower(Value(email)))
+        .exists()
+    )

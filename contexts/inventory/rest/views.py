@@ -1,0 +1,178 @@
+"""HTTP layer of inventory: validate, make one call into services or selectors, serialize.
+
+Staff (role "staff") see stock levels and adjust them; every adjustment is kept in an audit log.
+Anyone, without a token, may ask how many units of a sku are available.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contexts.inventory import selectors, services
+from modulith.http.authentication import request_principal
+from modulith.http.permissions import IsStaff
+from modulith.http.problems import ProblemError
+
+TAGS = ["inventory"]
+SKU_PARAMETER = OpenApiParameter(
+    "sku", str, OpenApiParameter.PATH, description="The stock keeping unit, e.g. MUG-001."
+)
+
+PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json, with field errors).")
+PROBLEM_401 = OpenApiResponse(description="No valid access token (problem+json).")
+PROBLEM_403 = OpenApiResponse(description="The token lacks the staff role (problem+json).")
+PROBLEM_404 = OpenApiResponse(description="Inventory does not track this sku (problem+json).")
+PROBLEM_409 = OpenApiResponse(
+    description="The adjustment would leave fewer units on hand than are reserved (problem+json)."
+)
+
+
+STOCK_BELOW_RESERVED = "/problems/stock-below-reserved"
+
+
+class StockItemOutput(serializers.Serializer):
+    sku = serializers.CharField()
+    on_hand = serializers.IntegerField()
+    reserved = serializers.IntegerField(help_text="Units held for orders not yet confirmed.")
+    available = serializers.IntegerField(help_text="on_hand - reserved.")
+    updated_at = serializers.DateTimeField()
+
+
+class StockAdjustmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    sku = serializers.CharField(source="stock_item_id")
+    delta = serializers.IntegerField()
+    reason = serializers.CharField()
+    on_hand_after = serializers.IntegerField()
+    actor_id = serializers.UUIDField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class StockListView(APIView):
+    permission_classes = [IsStaff]
+    pagination_class = LimitOffsetPagination
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="inventory_stock_list",
+        summary="List stock levels",
+        description="Staff only. Every tracked sku, by sku.",
+        responses={200: StockItemOutput(many=True), 401: PROBLEM_401, 403: PROBLEM_403},
+    )
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(selectors.stock_item_list(), request, view=self)
+        return paginator.get_paginated_response(StockItemOutput(page, many=True).data)
+
+
+class StockAvailabilityView(APIView):
+    permission_classes = [AllowAny]
+
+    class StockAvailabilityOutput(serializers.Serializer):
+        sku = serializers.CharField()
+        available = serializers.IntegerField(help_text="Units that can be ordered now.")
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="inventory_stock_availability",
+        parameters=[SKU_PARAMETER],
+        summary="Show availability of a sku",
+        description="Public. Staff find on-hand and reserved counts in the stock list.",
+        responses={200: StockAvailabilityOutput, 404: PROBLEM_404},
+    )
+    def get(self, request: Request, sku: str) -> Response:
+        try:
+            item = selectors.stock_item_get(sku=sku)
+        except selectors.StockItemNotFound as missing:
+            raise NotFound(str(missing)) from missing
+        return Response(self.StockAvailabilityOutput(item).data)
+
+
+class StockAdjustmentsView(APIView):
+    """GET lists a sku's audit log; POST adjusts its stock. Both staff only."""
+
+    permission_classes = [IsStaff]
+    pagination_class = LimitOffsetPagination
+
+    class StockAdjustmentInput(serializers.Serializer):
+        delta = serializers.IntegerField(
+            min_value=-1_000_000,
+            max_value=1_000_000,
+            help_text="Units to add (positive) or remove (negative); not zero.",
+        )
+        reason = serializers.CharField(max_length=200, help_text="Why, for the audit log.")
+
+        def validate_delta(self, value: int) -> int:
+            if value == 0:
+                raise ValidationError("A zero adjustment changes nothing.")
+            return value
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="inventory_stock_adjustments_list",
+        parameters=[SKU_PARAMETER],
+        summary="List a sku's stock adjustments",
+        description="Staff only. The audit log, newest first.",
+        responses={
+            200: StockAdjustmentOutput(many=True),
+            401: PROBLEM_401,
+            403: PROBLEM_403,
+            404: PROBLEM_404,
+        },
+    )
+    def get(self, request: Request, sku: str) -> Response:
+        try:
+            adjustments = selectors.stock_adjustment_list(sku=sku)
+        except selectors.StockItemNotFound as missing:
+            raise NotFound(str(missing)) from missing
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(adjustments, request, view=self)
+        return paginator.get_paginated_response(StockAdjustmentOutput(page, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="inventory_stock_adjustments_create",
+        parameters=[SKU_PARAMETER],
+        summary="Adjust a sku's stock",
+        description=(
+            "Staff only. Changes on_hand by delta and records who and why. On hand may never "
+            "drop below the reserved units (409)."
+        ),
+        request=StockAdjustmentInput,
+        responses={
+            201: StockAdjustmentOutput,
+            400: PROBLEM_400,
+            401: PROBLEM_401,
+            403: PROBLEM_403,
+            404: PROBLEM_404,
+            409: PROBLEM_409,
+        },
+    )
+    def post(self, request: Request, sku: str) -> Response:
+        payload = self.StockAdjustmentInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            adjustment = services.stock_adjust(
+                sku=sku, actor_id=request_principal(request).id, **payload.validated_data
+            )
+        except selectors.StockItemNotFound as missing:
+            raise NotFound(str(missing)) from missing
+        except services.StockBelowReserved as conflict:
+            raise ProblemError(
+                status=status.HTTP_409_CONFLICT,
+                problem_type=STOCK_BELOW_RESERVED,
+                title="Stock below reserved",
+                detail=str(conflict),
+                on_hand=conflict.on_hand,
+                reserved=conflict.reserved,
+            ) from conflict
+        except services.StockAdjustmentInvalid as invalid:
+            raise ValidationError({"delta": [str(invalid)]}) from invalid
+        return Response(StockAdjustmentOutput(adjustment).data, status=status.HTTP_201_CREATED)

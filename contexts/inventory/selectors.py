@@ -1,0 +1,47 @@
+"""Reads of inventory: querysets for the HTTP layer, DTOs for the public api."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from django.db.models import QuerySet
+
+from contexts.inventory.api import AvailabilityDTO
+from contexts.inventory.models import StockAdjustment, StockItem
+
+
+class StockItemNotFound(LookupError):
+    pass
+
+
+def stock_item_list() -> QuerySet[StockItem]:
+    return StockItem.objects.order_by("sku")
+
+
+def stock_item_get(*, sku: str) -> StockItem:
+    try:
+        return StockItem.objects.get(sku=sku)
+    except StockItem.DoesNotExist:
+        raise StockItemNotFound(f"Inventory does not track sku {sku!r}.") from None
+
+
+def stock_adjustment_list(*, sku: str) -> QuerySet[StockAdjustment]:
+    """The audit log of one sku, newest first. Raises StockItemNotFound for an unknown sku."""
+    if not StockItem.objects.filter(sku=sku).exists():
+        raise StockItemNotFound(f"Inventory does not track sku {sku!r}.")
+    return StockAdjustment.objects.filter(stock_item__sku=sku).order_by("-created_at", "-id")
+
+
+def availability_by_sku(*, skus: Collection[str]) -> dict[str, AvailabilityDTO]:
+    """Stock of the tracked skus among `skus`, in one query (none for no skus)."""
+    if not skus:
+        return {}
+    return {
+        item.sku: AvailabilityDTO(
+            sku=item.sku,
+            on_hand=item.on_hand,
+            reserved=item.reserved,
+            available=max(item.available, 0),
+        )
+        for item in StockItem.objects.filter(sku__in=set(skus))
+    }

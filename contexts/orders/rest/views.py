@@ -1,0 +1,317 @@
+"""HTTP layer of orders: validate, make one call into services or selectors, serialize.
+
+Customers place orders and see and cancel their own; staff see and cancel everybody's. Another
+customer's order answers 404, not 403, so order ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contexts.orders import selectors, services
+from contexts.orders.api import OrderNotFound
+from contexts.orders.events import ShippingAddress
+from contexts.orders.pricing import FieldProblem
+from contexts.orders.rest.idempotency import (
+    HEADER,
+    REPLAYED_HEADER,
+    fingerprint,
+    idempotency_key,
+)
+from contexts.orders.rest.serializers import OrderOutput, render_order
+from modulith.http.authentication import TokenPrincipal, request_principal
+from modulith.http.permissions import IsCustomer
+from modulith.http.problems import ProblemError
+
+TAGS = ["orders"]
+MAX_LINES = 50
+MAX_QUANTITY = 100
+
+PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json with field errors).")
+PROBLEM_401 = OpenApiResponse(description="No valid access token (problem+json).")
+PROBLEM_403 = OpenApiResponse(description="The token lacks the customer role (problem+json).")
+PROBLEM_404 = OpenApiResponse(
+    description="No such order, or it belongs to another customer (problem+json)."
+)
+PROBLEM_409_IN_PROGRESS = OpenApiResponse(
+    description=(
+        "A request with this Idempotency-Key is still being processed: retry shortly "
+        "(problem+json, type /problems/request-in-progress)."
+    )
+)
+PROBLEM_409_NOT_CANCELLABLE = OpenApiResponse(
+    description=(
+        "Only a confirmed order that has not been dispatched can be cancelled "
+        "(problem+json, type /problems/order-not-cancellable, with the order's status)."
+    )
+)
+PROBLEM_422 = OpenApiResponse(
+    description=(
+        "This Idempotency-Key was already used for a request with a different body "
+        "(problem+json, type /problems/idempotency-key-reused)."
+    )
+)
+
+
+class StrictInput(serializers.Serializer):
+    """Refuses fields it does not know, so that a misspelt field is not silently dropped.
+
+    Checked in to_internal_value, not validate(): nested serializers have no initial_data.
+    """
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        unknown_errors = {name: ["This field is not accepted."] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except ValidationError as invalid:
+            if isinstance(invalid.detail, dict):
+                invalid.detail.update(unknown_errors)
+            raise
+        if unknown_errors:
+            raise ValidationError(unknown_errors)
+        return value
+
+
+def _scope(principal: TokenPrincipal) -> UUID | None:
+    """Whose orders the caller may see: their own, or everybody's (None) for staff."""
+    return None if principal.is_staff else principal.id
+
+
+def _field_errors(problems: Sequence[FieldProblem]) -> dict[str, Any]:
+    """Nest ("lines", 2, "sku") paths the way DRF nests serializer errors ({"lines": [{}, {},
+    {"sku": [...]}]}), so the problem handler reports them as lines[2].sku like any other."""
+    tree: dict[Any, Any] = {}
+    for problem in problems:
+        node = tree
+        for part in problem.path[:-1]:
+            node = node.setdefault(part, {})
+        message = serializers.ErrorDetail(problem.message, code=problem.code)
+        node.setdefault(problem.path[-1], []).append(message)
+    nested = _indexed_as_lists(tree)
+    assert isinstance(nested, dict)
+    return nested
+
+
+def _indexed_as_lists(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    children = {key: _indexed_as_lists(child) for key, child in node.items()}
+    if children and all(isinstance(key, int) for key in children):
+        return [children.get(index, {}) for index in range(max(children) + 1)]
+    return children
+
+
+class OrderLineInput(StrictInput):
+    sku = serializers.CharField(max_length=64)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+
+
+class OrderShippingAddressInput(StrictInput):
+    name = serializers.CharField(max_length=200)
+    line1 = serializers.CharField(max_length=200)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    city = serializers.CharField(max_length=100)
+    postal_code = serializers.CharField(max_length=20)
+    country = serializers.CharField(
+        min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE."
+    )
+
+    def validate_country(self, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z]{2}", value):
+            raise ValidationError("Use the two-letter ISO 3166-1 code, e.g. DE.")
+        return value.upper()
+
+
+class OrderCollectionView(APIView):
+    """GET lists the caller's orders (staff: everybody's); POST places an order."""
+
+    pagination_class = LimitOffsetPagination
+
+    class OrderPlaceInput(StrictInput):
+        lines: serializers.ListSerializer[Any] = serializers.ListSerializer(
+            child=OrderLineInput(), min_length=1, max_length=MAX_LINES
+        )
+        shipping_address = OrderShippingAddressInput()
+        payment_method_id = serializers.UUIDField(
+            help_text="A payment method registered at POST /api/payments/methods/."
+        )
+
+        def validate_lines(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            # One line per sku: merging duplicates silently could exceed the per-line cap
+            # without the client noticing, so they are refused.
+            first_index: dict[str, int] = {}
+            errors: list[dict[str, Any]] = []
+            for index, line in enumerate(lines):
+                first = first_index.setdefault(line["sku"], index)
+                errors.append(
+                    {}
+                    if first == index
+                    else {"sku": [f"Duplicate of lines[{first}]: put the total on one line."]}
+                )
+            if any(errors):
+                raise ValidationError(errors, code="duplicate_sku")
+            return lines
+
+    def get_permissions(self) -> list[BasePermission]:
+        if self.request.method == "POST":
+            return [IsCustomer()]
+        return [IsAuthenticated()]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_list",
+        summary="List orders",
+        description="The caller's orders, newest first; staff see every customer's.",
+        responses={200: OrderOutput(many=True), 401: PROBLEM_401},
+    )
+    def get(self, request: Request) -> Response:
+        orders = selectors.order_list(customer_id=_scope(request_principal(request)))
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(orders, request, view=self)
+        return paginator.get_paginated_response(OrderOutput(page, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_place",
+        summary="Place an order",
+        description=(
+            "Prices the lines from the catalog and the shipping cost from the shipping rates, "
+            "stores the order as pending and starts its saga: stock reservation and payment "
+            "run in parallel; poll the order until its status is confirmed or rejected.\n\n"
+            f"Requires an `{HEADER}` header (at most 255 characters, unique per order, e.g. a "
+            "UUID). Retrying with the same key and body answers the first response again, with "
+            f"`{REPLAYED_HEADER}: true`; the same key with another body is a 422. Each sku may "
+            "appear on one line only. A request refused with 400 stores nothing: its key stays "
+            "free."
+        ),
+        parameters=[
+            OpenApiParameter(
+                HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="Unique per order; at most 255 characters.",
+            )
+        ],
+        request=OrderPlaceInput,
+        responses={
+            201: OpenApiResponse(
+                OrderOutput,
+                description=f"Placed (pending); or the first answer replayed ({REPLAYED_HEADER}).",
+            ),
+            400: PROBLEM_400,
+            401: PROBLEM_401,
+            403: PROBLEM_403,
+            409: PROBLEM_409_IN_PROGRESS,
+            422: PROBLEM_422,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        principal = request_principal(request)
+        claim = services.IdempotencyClaim(
+            key=idempotency_key(request), fingerprint=fingerprint(request.data)
+        )
+        payload = self.OrderPlaceInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        order_request = services.OrderRequest(
+            customer_id=principal.id,
+            lines=tuple(
+                services.RequestedLine(sku=line["sku"], quantity=line["quantity"])
+                for line in data["lines"]
+            ),
+            shipping_address=ShippingAddress(**data["shipping_address"]),
+            payment_method_id=data["payment_method_id"],
+        )
+        try:
+            placement = services.order_place(
+                request=order_request, claim=claim, render=render_order
+            )
+        except services.InvalidOrderRequest as invalid:
+            raise ValidationError(_field_errors(invalid.problems)) from invalid
+        except services.IdempotencyKeyReused as reused:
+            raise ProblemError(
+                status=422,
+                problem_type="/problems/idempotency-key-reused",
+                title="Idempotency key reused",
+                detail=(
+                    f"This {HEADER} was already used for a different request; use a new key "
+                    "for a new order."
+                ),
+            ) from reused
+        except services.IdempotentRequestInProgress as busy:
+            raise ProblemError(
+                status=409,
+                problem_type="/problems/request-in-progress",
+                title="Request in progress",
+                detail=f"A request with this {HEADER} is still being processed; retry shortly.",
+            ) from busy
+        headers = {REPLAYED_HEADER: "true"} if placement.replayed else None
+        return Response(placement.body, status=placement.status_code, headers=headers)
+
+
+class OrderItemView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_retrieve",
+        summary="Show an order",
+        description="The caller's own order (staff: any order), with its saga's progress.",
+        responses={200: OrderOutput, 401: PROBLEM_401, 404: PROBLEM_404},
+    )
+    def get(self, request: Request, order_id: UUID) -> Response:
+        try:
+            order = selectors.order_get(
+                order_id=order_id, customer_id=_scope(request_principal(request))
+            )
+        except OrderNotFound as missing:
+            raise NotFound(str(missing)) from missing
+        return Response(OrderOutput(order).data)
+
+
+class OrderCancelView(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="orders_cancel",
+        summary="Cancel an order",
+        description=(
+            "The order's customer or staff. Only a confirmed order that has not been dispatched "
+            "can be cancelled; the payment is refunded and the stock put back."
+        ),
+        request=None,
+        responses={
+            200: OrderOutput,
+            401: PROBLEM_401,
+            404: PROBLEM_404,
+            409: PROBLEM_409_NOT_CANCELLABLE,
+        },
+    )
+    def post(self, request: Request, order_id: UUID) -> Response:
+        try:
+            order = services.order_cancel(
+                order_id=order_id, customer_id=_scope(request_principal(request))
+            )
+        except OrderNotFound as missing:
+            raise NotFound(str(missing)) from missing
+        except services.OrderNotCancellable as refused:
+            raise ProblemError(
+                status=409,
+                problem_type="/problems/order-not-cancellable",
+                title="Order cannot be cancelled",
+                detail=str(refused),
+                order_status=refused.status,
+            ) from refused
+        return Response(OrderOutput(order).data, status=status.HTTP_200_OK)

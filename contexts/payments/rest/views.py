@@ -1,0 +1,158 @@
+"""HTTP layer of payments: validate, make one call into services or selectors, serialize.
+
+Customers save cards and see their own payments; staff see every payment. Somebody else's
+payment answers 404, the same as one that does not exist, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contexts.payments import selectors, services
+from contexts.payments.providers import ProviderUnavailable, UnknownToken
+from modulith.http.authentication import request_principal
+from modulith.http.permissions import IsCustomer
+from modulith.http.problems import ProblemError
+
+TAGS = ["payments"]
+
+PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json, with field errors).")
+PROBLEM_401 = OpenApiResponse(description="No valid access token.")
+PROBLEM_403 = OpenApiResponse(description="The token lacks the customer role.")
+PROBLEM_404 = OpenApiResponse(description="No such payment among those the caller may see.")
+PROBLEM_503 = OpenApiResponse(description="The payment provider is unavailable; retry later.")
+
+
+class PaymentMethodOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    brand = serializers.CharField()
+    last4 = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class PaymentOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    order_id = serializers.UUIDField()
+    customer_id = serializers.UUIDField()
+    status = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
+    failure_reason = serializers.CharField()
+    failure_detail = serializers.CharField()
+    payment_method = PaymentMethodOutput(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class PaymentMethodCollectionView(APIView):
+    """GET lists the caller's saved cards; POST saves one."""
+
+    permission_classes = [IsCustomer]
+    pagination_class = LimitOffsetPagination
+
+    class PaymentMethodCreateInput(serializers.Serializer):
+        token = serializers.CharField(
+            max_length=100,
+            help_text="A card token from the payment provider. The test provider knows "
+            "tok_visa, tok_declined, tok_insufficient_funds and tok_unavailable.",
+        )
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="payments_methods_list",
+        summary="List my payment methods",
+        description="The caller's saved cards, newest first.",
+        responses={200: PaymentMethodOutput(many=True), 401: PROBLEM_401, 403: PROBLEM_403},
+    )
+    def get(self, request: Request) -> Response:
+        methods = selectors.payment_methods_of(customer_id=request_principal(request).id)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(methods, request, view=self)
+        return paginator.get_paginated_response(PaymentMethodOutput(page, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="payments_methods_create",
+        summary="Save a payment method",
+        description="Saves a tokenised card for the caller. Orders name it by its id.",
+        request=PaymentMethodCreateInput,
+        responses={
+            201: PaymentMethodOutput,
+            400: PROBLEM_400,
+            401: PROBLEM_401,
+            403: PROBLEM_403,
+            503: PROBLEM_503,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        payload = self.PaymentMethodCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            method = services.payment_method_create(
+                customer_id=request_principal(request).id, token=payload.validated_data["token"]
+            )
+        except UnknownToken as unknown:
+            raise ValidationError({"token": [str(unknown)]}) from unknown
+        except ProviderUnavailable as unavailable:
+            raise provider_unavailable_problem() from unavailable
+        return Response(PaymentMethodOutput(method).data, status=status.HTTP_201_CREATED)
+
+
+class PaymentListView(APIView):
+    permission_classes: list[type[BasePermission]] = [IsAuthenticated]
+    pagination_class = LimitOffsetPagination
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="payments_list",
+        summary="List payments",
+        description="The caller's payments, newest first; staff see everybody's.",
+        responses={200: PaymentOutput(many=True), 401: PROBLEM_401},
+    )
+    def get(self, request: Request) -> Response:
+        principal = request_principal(request)
+        payments = selectors.payments_visible_to(
+            customer_id=principal.id, is_staff=principal.is_staff
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(payments, request, view=self)
+        return paginator.get_paginated_response(PaymentOutput(page, many=True).data)
+
+
+class PaymentDetailView(APIView):
+    permission_classes: list[type[BasePermission]] = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="payments_retrieve",
+        summary="Show a payment",
+        description="One of the caller's payments (staff: any payment).",
+        responses={200: PaymentOutput, 401: PROBLEM_401, 404: PROBLEM_404},
+    )
+    def get(self, request: Request, payment_id: UUID) -> Response:
+        principal = request_principal(request)
+        try:
+            payment = selectors.payment_visible_to(
+                payment_id=payment_id, customer_id=principal.id, is_staff=principal.is_staff
+            )
+        except selectors.PaymentNotFound as missing:
+            raise NotFound("No such payment.") from missing
+        return Response(PaymentOutput(payment).data)
+
+
+def provider_unavailable_problem() -> ProblemError:
+    return ProblemError(
+        status=503,
+        problem_type="/problems/payment-provider-unavailable",
+        title="Payment provider unavailable",
+        detail="The payment provider cannot be reached right now; try again in a minute.",
+    )

@@ -1,0 +1,44 @@
+"""Admin for the rate table (staff edit prices here) and a read-only view of shipments, whose
+status changes only through the dispatch/deliver endpoints so that their events are published."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from contexts.shipping.models import Rate, Shipment, Zone, ZoneCountry
+
+
+class ZoneCountryInline(admin.TabularInline):
+    model = ZoneCountry
+    extra = 1
+
+
+class RateInline(admin.TabularInline):
+    model = Rate
+    extra = 1
+
+
+@admin.register(Zone)
+class ZoneAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name", "countries__country")
+    inlines = [ZoneCountryInline, RateInline]
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(admin.ModelAdmin):
+    list_display = ("tracking_number", "order_id", "customer_id", "status", "country", "created_at")
+    list_filter = ("status", "country")
+    search_fields = ("=id", "=order_id", "=customer_id", "tracking_number")
+    readonly_fields = [field.name for field in Shipment._meta.fields]
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,244 @@
+"""HTTP layer of shipping: validate, make one call into services or selectors, serialize.
+
+Customers follow their own shipments; staff see all of them and move parcels along (dispatch,
+deliver). Somebody else's shipment answers 404, the same as one that does not exist. Quotes are
+public: a shop front shows shipping costs before anyone logs in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contexts.shipping import api, selectors, services
+from contexts.shipping.models import DEFAULT_CURRENCY, Shipment
+from modulith.http.authentication import request_principal
+from modulith.http.permissions import IsStaff
+from modulith.http.problems import ProblemError
+
+TAGS = ["shipping"]
+
+PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json, with field errors).")
+PROBLEM_401 = OpenApiResponse(description="No valid access token.")
+PROBLEM_403 = OpenApiResponse(description="The token lacks the staff role.")
+PROBLEM_404 = OpenApiResponse(description="No such shipment among those the caller may see.")
+PROBLEM_409 = OpenApiResponse(description="The shipment is not in a state that allows this.")
+PROBLEM_422 = OpenApiResponse(description="No rate covers this destination or weight.")
+
+
+class AddressOutput(serializers.Serializer):
+    name = serializers.CharField(source="recipient_name")
+    line1 = serializers.CharField(source="address_line1")
+    line2 = serializers.CharField(source="address_line2")
+    city = serializers.CharField()
+    postal_code = serializers.CharField()
+    country = serializers.CharField()
+
+
+class TrackingStepOutput(serializers.Serializer):
+    status = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class ShipmentOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    order_id = serializers.UUIDField()
+    customer_id = serializers.UUIDField()
+    status = serializers.CharField()
+    tracking_number = serializers.CharField()
+    address = AddressOutput(source="*")
+    tracking = serializers.SerializerMethodField(
+        help_text="What happened to the parcel so far, oldest first."
+    )
+    created_at = serializers.DateTimeField()
+    dispatched_at = serializers.DateTimeField(allow_null=True)
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(TrackingStepOutput(many=True))
+    def get_tracking(self, shipment: Shipment) -> list[dict[str, Any]]:
+        steps = [
+            ("created", shipment.created_at),
+            ("dispatched", shipment.dispatched_at),
+            ("delivered", shipment.delivered_at),
+            ("cancelled", shipment.cancelled_at),
+        ]
+        return TrackingStepOutput(
+            [{"status": status, "at": at} for status, at in steps if at is not None], many=True
+        ).data
+
+
+class ShipmentListView(APIView):
+    permission_classes: list[type[BasePermission]] = [IsAuthenticated]
+    pagination_class = LimitOffsetPagination
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="shipping_shipments_list",
+        summary="List shipments",
+        description="The caller's shipments, newest first; staff see everybody's.",
+        responses={200: ShipmentOutput(many=True), 401: PROBLEM_401},
+    )
+    def get(self, request: Request) -> Response:
+        principal = request_principal(request)
+        shipments = selectors.shipments_visible_to(
+            customer_id=principal.id, is_staff=principal.is_staff
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(shipments, request, view=self)
+        return paginator.get_paginated_response(ShipmentOutput(page, many=True).data)
+
+
+class ShipmentDetailView(APIView):
+    permission_classes: list[type[BasePermission]] = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="shipping_shipments_retrieve",
+        summary="Track a shipment",
+        description="One of the caller's shipments with its tracking (staff: any shipment).",
+        responses={200: ShipmentOutput, 401: PROBLEM_401, 404: PROBLEM_404},
+    )
+    def get(self, request: Request, shipment_id: UUID) -> Response:
+        principal = request_principal(request)
+        try:
+            shipment = selectors.shipment_visible_to(
+                shipment_id=shipment_id, customer_id=principal.id, is_staff=principal.is_staff
+            )
+        except selectors.ShipmentNotFound as missing:
+            raise NotFound("No such shipment.") from missing
+        return Response(ShipmentOutput(shipment).data)
+
+
+class ShipmentDispatchView(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="shipping_shipments_dispatch",
+        summary="Dispatch a shipment",
+        description="Staff only. A created shipment goes to the carrier (ShipmentDispatched).",
+        request=None,
+        responses={
+            200: ShipmentOutput,
+            401: PROBLEM_401,
+            403: PROBLEM_403,
+            404: PROBLEM_404,
+            409: PROBLEM_409,
+        },
+    )
+    def post(self, request: Request, shipment_id: UUID) -> Response:
+        try:
+            shipment = services.shipment_dispatch(shipment_id=shipment_id)
+        except selectors.ShipmentNotFound as missing:
+            raise NotFound("No such shipment.") from missing
+        except services.ShipmentStateConflict as conflict:
+            raise state_conflict(conflict) from conflict
+        return Response(ShipmentOutput(shipment).data)
+
+
+class ShipmentDeliverView(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="shipping_shipments_deliver",
+        summary="Mark a shipment delivered",
+        description="Staff only. A dispatched shipment has arrived (ShipmentDelivered).",
+        request=None,
+        responses={
+            200: ShipmentOutput,
+            401: PROBLEM_401,
+            403: PROBLEM_403,
+            404: PROBLEM_404,
+            409: PROBLEM_409,
+        },
+    )
+    def post(self, request: Request, shipment_id: UUID) -> Response:
+        try:
+            shipment = services.shipment_deliver(shipment_id=shipment_id)
+        except selectors.ShipmentNotFound as missing:
+            raise NotFound("No such shipment.") from missing
+        except services.ShipmentStateConflict as conflict:
+            raise state_conflict(conflict) from conflict
+        return Response(ShipmentOutput(shipment).data)
+
+
+class ParcelLineInput(serializers.Serializer):
+    sku = serializers.CharField(max_length=32)
+    quantity = serializers.IntegerField(min_value=1, max_value=10_000)
+    weight_grams = serializers.IntegerField(
+        min_value=0, max_value=1_000_000, help_text="Weight of one unit."
+    )
+
+
+class QuoteView(APIView):
+    """Public: anonymous callers get quotes too; a token, if sent, is still verified."""
+
+    permission_classes = [AllowAny]
+
+    class QuoteInput(serializers.Serializer):
+        lines = ParcelLineInput(many=True, min_length=1, max_length=100)
+        country = serializers.RegexField(
+            r"^[A-Za-z]{2}$",
+            help_text="Destination, ISO 3166-1 alpha-2.",
+            error_messages={"invalid": "Use a two-letter ISO 3166-1 country code."},
+        )
+        currency = serializers.RegexField(
+            r"^[A-Z]{3}$",
+            required=False,
+            default=DEFAULT_CURRENCY,
+            error_messages={"invalid": "Use an ISO 4217 code: three capital letters."},
+        )
+
+    class QuoteOutput(serializers.Serializer):
+        amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+        currency = serializers.CharField()
+        zone = serializers.CharField()
+        total_weight_grams = serializers.IntegerField()
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="shipping_quotes_create",
+        summary="Quote shipping costs",
+        description="What a parcel holding these lines costs to ship to a country. Public.",
+        request=QuoteInput,
+        responses={200: QuoteOutput, 400: PROBLEM_400, 422: PROBLEM_422},
+    )
+    def post(self, request: Request) -> Response:
+        payload = self.QuoteInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        try:
+            quote = api.quote(
+                lines=[api.ParcelLine(**line) for line in data["lines"]],
+                country=data["country"],
+                currency=data["currency"],
+            )
+        except api.NoShippingRate as no_rate:
+            raise ProblemError(
+                status=422,
+                problem_type="/problems/no-shipping-rate",
+                title="No shipping rate",
+                detail=str(no_rate),
+            ) from no_rate
+        return Response(self.QuoteOutput(quote).data)
+
+
+def state_conflict(conflict: services.ShipmentStateConflict) -> ProblemError:
+    return ProblemError(
+        status=409,
+        problem_type="/problems/shipment-state-conflict",
+        title="Shipment state conflict",
+        detail=str(conflict),
+        shipment_status=conflict.status,
+    )

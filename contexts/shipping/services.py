@@ -1,0 +1,182 @@
+"""Write use cases of shipping. Every state change publishes its event in the same transaction.
+
+One shipment row per order serialises that order's events: handlers lock it, or create it (the
+unique order_id makes concurrent first events queue), so OrderConfirmed and OrderCancelled may
+arrive in either order, and any number of times.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from contexts.shipping import database
+from contexts.shipping.events import ShipmentCreated, ShipmentDelivered, ShipmentDispatched
+from contexts.shipping.models import Shipment, ShipmentStatus
+from contexts.shipping.selectors import ShipmentNotFound
+from modulith import publish
+
+logger = logging.getLogger(__name__)
+
+# No 0/O or 1/I: tracking numbers get read out on the phone.
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+TRACKING_PREFIX = "SHP"
+TRACKING_LENGTH = 12
+
+
+class ShipmentStateConflict(Exception):
+    """The shipment is not in the state the operation needs."""
+
+    def __init__(self, shipment: Shipment, operation: str, needed: ShipmentStatus) -> None:
+        super().__init__(
+            f"Shipment {shipment.id} is {shipment.status}; only a {needed} shipment can be "
+            f"{operation}."
+        )
+        self.status = shipment.status
+
+
+@database.atomic
+def shipment_create_for_order(
+    *,
+    order_id: UUID,
+    customer_id: UUID,
+    recipient_name: str,
+    address_line1: str,
+    address_line2: str,
+    city: str,
+    postal_code: str,
+    country: str,
+) -> Shipment:
+    """Create the parcel of a confirmed order and publish ShipmentCreated. Does nothing if the
+    order already has one, or was cancelled before its confirmation arrived."""
+    existing = _locked_for_order(order_id)
+    if existing is not None:
+        return existing
+    shipment = Shipment(
+        order_id=order_id,
+        customer_id=customer_id,
+        status=ShipmentStatus.CREATED,
+        tracking_number=new_tracking_number(),
+        recipient_name=recipient_name,
+        address_line1=address_line1,
+        address_line2=address_line2,
+        city=city,
+        postal_code=postal_code,
+        country=country.upper(),
+    )
+    created = _insert_or_get(shipment)
+    if created is not shipment:
+        return created  # another worker created (or withdrew) it meanwhile
+    publish(
+        ShipmentCreated(
+            shipment_id=shipment.id,
+            order_id=shipment.order_id,
+            customer_id=shipment.customer_id,
+            tracking_number=str(shipment.tracking_number),
+            created_at=shipment.created_at,
+        )
+    )
+    return shipment
+
+
+@database.atomic
+def shipment_cancel_for_order(*, order_id: UUID, customer_id: UUID) -> Shipment:
+    """The order was cancelled: a parcel not dispatched yet is cancelled; if the confirmation has
+    not reached shipping yet, a tombstone stops it from creating one."""
+    shipment = _locked_for_order(order_id)
+    if shipment is None:
+        return _insert_or_get(
+            Shipment(order_id=order_id, customer_id=customer_id, status=ShipmentStatus.WITHDRAWN)
+        )
+    if shipment.status == ShipmentStatus.CREATED:
+        shipment.status = ShipmentStatus.CANCELLED
+        shipment.cancelled_at = timezone.now()
+        shipment.save(update_fields=["status", "cancelled_at"])
+    elif shipment.status in (ShipmentStatus.DISPATCHED, ShipmentStatus.DELIVERED):
+        # Orders allows cancelling only before dispatch; getting here means the cancellation
+        # and the dispatch crossed. The parcel is on its way: a person has to call it back.
+        logger.warning(
+            "order %s was cancelled but its shipment %s is already %s",
+            order_id, shipment.id, shipment.status,
+        )
+    return shipment
+
+
+@database.atomic
+def shipment_dispatch(*, shipment_id: UUID) -> Shipment:
+    """Hand the parcel to the carrier and publish ShipmentDispatched. Raises ShipmentNotFound
+    and ShipmentStateConflict."""
+    shipment = _locked(shipment_id)
+    if shipment.status != ShipmentStatus.CREATED:
+        raise ShipmentStateConflict(shipment, "dispatched", ShipmentStatus.CREATED)
+    shipment.status = ShipmentStatus.DISPATCHED
+    shipment.dispatched_at = timezone.now()
+    shipment.save(update_fields=["status", "dispatched_at"])
+    publish(
+        ShipmentDispatched(
+            shipment_id=shipment.id,
+            order_id=shipment.order_id,
+            customer_id=shipment.customer_id,
+            tracking_number=str(shipment.tracking_number),
+            dispatched_at=shipment.dispatched_at,
+        )
+    )
+    return shipment
+
+
+@database.atomic
+def shipment_deliver(*, shipment_id: UUID) -> Shipment:
+    """Record that the carrier delivered the parcel and publish ShipmentDelivered. Raises
+    ShipmentNotFound and ShipmentStateConflict."""
+    shipment = _locked(shipment_id)
+    if shipment.status != ShipmentStatus.DISPATCHED:
+        raise ShipmentStateConflict(shipment, "delivered", ShipmentStatus.DISPATCHED)
+    shipment.status = ShipmentStatus.DELIVERED
+    shipment.delivered_at = timezone.now()
+    shipment.save(update_fields=["status", "delivered_at"])
+    publish(
+        ShipmentDelivered(
+            shipment_id=shipment.id,
+            order_id=shipment.order_id,
+            customer_id=shipment.customer_id,
+            delivered_at=shipment.delivered_at,
+        )
+    )
+    return shipment
+
+
+def new_tracking_number() -> str:
+    suffix = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+    return f"{TRACKING_PREFIX}{suffix}"
+
+
+def _locked(shipment_id: UUID) -> Shipment:
+    shipment = Shipment.objects.select_for_update().filter(id=shipment_id).first()
+    if shipment is None or shipment.status == ShipmentStatus.WITHDRAWN:
+        raise ShipmentNotFound(shipment_id)
+    return shipment
+
+
+def _locked_for_order(order_id: UUID) -> Shipment | None:
+    return Shipment.objects.select_for_update().filter(order_id=order_id).first()
+
+
+def _insert_or_get(shipment: Shipment) -> Shipment:
+    """Insert, or return the order's shipment that a concurrent worker inserted first. A clash
+    of tracking numbers (about one in 10^18) draws a new one."""
+    for _ in range(3):
+        try:
+            # The savepoint keeps the surrounding transaction usable after a unique violation.
+            with transaction.atomic(using=database.alias()):
+                shipment.save(force_insert=True)
+            return shipment
+        except IntegrityError:
+            winner = _locked_for_order(shipment.order_id)
+            if winner is not None:
+                return winner
+            shipment.tracking_number = new_tracking_number()
+    raise RuntimeError(f"Could not store the shipment of order {shipment.order_id}.")

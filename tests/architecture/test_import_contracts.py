@@ -1,0 +1,119 @@
+"""Every import contract in importlinter.ini is live: a violation injected into a copy of the
+project breaks that contract, and only that one.
+
+The violations live in throwaway packages (contexts/probe_*), so they do not depend on what the
+real contexts contain today.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.architecture.project_copy import ROOT, ProjectCopy, contract_names
+
+# contract id → a function injecting one violation of it
+INJECTIONS = {}
+
+
+def violation(contract_id: str):  # type: ignore[no-untyped-def]
+    def register(inject):  # type: ignore[no-untyped-def]
+        INJECTIONS[contract_id] = inject
+        return inject
+
+    return register
+
+
+@violation("modulith-is-context-agnostic")
+def modulith_imports_a_context(project: ProjectCopy) -> None:
+    project.write("src/modulith/probe_violation.py", "import contexts\n")
+
+
+@violation("contexts-never-import-config")
+def a_context_imports_config(project: ProjectCopy) -> None:
+    project.package("contexts/probe_a", {"services": "import config\n"})
+
+
+@violation("contexts-talk-through-api-and-events")
+def a_context_imports_another_contexts_models(project: ProjectCopy) -> None:
+    project.package("contexts/probe_a", {"services": "from contexts.probe_b import models\n"})
+    project.package("contexts/probe_b", {"models": ""})
+
+
+@violation("context-api-calls-form-a-dag")
+def two_contexts_call_each_others_api(project: ProjectCopy) -> None:
+    project.package("contexts/probe_a", {"api": "", "services": "from contexts.probe_b import api\n"})
+    project.package("contexts/probe_b", {"api": "", "handlers": "from contexts.probe_a import api\n"})
+
+
+@violation("context-layers")
+def models_import_services(project: ProjectCopy) -> None:
+    project.package(
+        "contexts/probe_a", {"models": "from contexts.probe_a import services\n", "services": ""}
+    )
+
+
+@violation("only-identity-touches-users")
+def a_context_other_than_identity_reads_users(project: ProjectCopy) -> None:
+    project.package(
+        "contexts/probe_a", {"selectors": "from django.contrib.auth import get_user_model\n"}
+    )
+
+
+@violation("no-model-signals")
+def a_context_connects_a_post_save_receiver(project: ProjectCopy) -> None:
+    project.package(
+        "contexts/probe_a", {"handlers": "from django.db.models.signals import post_save\n"}
+    )
+
+
+def test_every_contract_has_a_violation_test() -> None:
+    contracts = set(contract_names(ROOT / "importlinter.ini"))
+
+    untested = contracts - INJECTIONS.keys()
+
+    assert not untested, f"Add a violation test for each of these contracts: {sorted(untested)}"
+
+
+def test_the_project_as_it_stands_keeps_every_contract(project: ProjectCopy) -> None:
+    result = project.lint_imports()
+
+    assert result.process.returncode == 0, result.output
+    assert result.broken == set()
+
+
+@pytest.mark.parametrize("contract_id", sorted(INJECTIONS))
+def test_a_violation_breaks_its_contract_and_only_it(
+    project: ProjectCopy, contract_id: str
+) -> None:
+    INJECTIONS[contract_id](project)
+
+    result = project.lint_imports()
+
+    assert result.process.returncode != 0, result.output
+    assert result.broken == {contract_id}, result.output
+
+
+def test_a_context_may_call_another_contexts_api_and_both_may_exchange_events(
+    project: ProjectCopy,
+) -> None:
+    project.package(
+        "contexts/probe_a",
+        {"api": "", "events": "", "services": "from contexts.probe_b import api\n"},
+    )
+    project.package(
+        "contexts/probe_b",
+        {"api": "", "events": "", "handlers": "from contexts.probe_a import events\n"},
+    )
+
+    result = project.lint_imports()
+
+    assert result.broken == set(), result.output
+
+
+def test_a_broken_contract_says_which_rule_and_how_to_fix_it(project: ProjectCopy) -> None:
+    a_context_imports_another_contexts_models(project)
+
+    result = project.lint_imports()
+
+    assert "Rule 1 of DESIGN.md" in result.output
+    assert "Fix:" in result.output

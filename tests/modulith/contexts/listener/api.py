@@ -1,0 +1,1 @@
+"""The listener context offers no synchronous api."""

@@ -1,0 +1,1 @@
+"""The listener context publishes no events."""

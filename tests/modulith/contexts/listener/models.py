@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class Effect(models.Model):
+    """One run of a handler that committed: exactly-once means exactly one row per event."""
+
+    handler = models.CharField(max_length=100)
+    thing_id = models.UUIDField(db_index=True)
+    pid = models.IntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.handler} {self.thing_id}"
+
+
+class Repair(models.Model):
+    """The "fix" for a failing thing: once it exists, the handler succeeds."""
+
+    thing_id = models.UUIDField(unique=True)
+
+    def __str__(self) -> str:
+        return f"repair {self.thing_id}"

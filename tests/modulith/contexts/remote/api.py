@@ -1,0 +1,1 @@
+"""The remote context offers no synchronous api."""

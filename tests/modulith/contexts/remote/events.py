@@ -1,0 +1,1 @@
+"""The remote context publishes no events."""

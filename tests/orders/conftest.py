@@ -1,0 +1,112 @@
+"""Fixtures for the orders tests.
+
+Catalog and shipping are stubbed at their public api: orders' tests then depend on the api
+contract only, not on those contexts' tables. Principals are built from nothing, as the stateless
+authentication builds them from the token.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection, Sequence
+from decimal import Decimal
+
+import pytest
+from rest_framework.test import APIClient
+
+from contexts.catalog.api import ProductDTO
+from contexts.shipping.api import NoShippingRate, ParcelLine, QuoteDTO
+from modulith.http.authentication import Role, TokenPrincipal
+
+ClientFor = Callable[[TokenPrincipal], APIClient]
+
+
+class FakeCatalog:
+    """What contexts.catalog.api.get_products answers in these tests."""
+
+    def __init__(self) -> None:
+        self.products: dict[str, ProductDTO] = {}
+
+    def add(
+        self,
+        sku: str,
+        price: str = "10.00",
+        *,
+        currency: str = "EUR",
+        weight_grams: int = 500,
+        active: bool = True,
+    ) -> ProductDTO:
+        product = ProductDTO(
+            id=uuid.uuid4(),
+            sku=sku,
+            name=sku.title(),
+            price=Decimal(price),
+            currency=currency,
+            weight_grams=weight_grams,
+            active=active,
+        )
+        self.products[sku] = product
+        return product
+
+    def get_products(self, *, skus: Collection[str]) -> dict[str, ProductDTO]:
+        return {sku: self.products[sku] for sku in skus if sku in self.products}
+
+
+class FakeShipping:
+    """What contexts.shipping.api.quote answers: a flat rate per country, others unserved."""
+
+    def __init__(self) -> None:
+        self.rates: dict[str, Decimal] = {"DE": Decimal("4.90"), "FR": Decimal("7.50")}
+        self.quoted: list[tuple[tuple[ParcelLine, ...], str, str]] = []
+
+    def quote(self, *, lines: Sequence[ParcelLine], country: str, currency: str) -> QuoteDTO:
+        self.quoted.append((tuple(lines), country, currency))
+        if country not in self.rates:
+            raise NoShippingRate(f"We do not ship to {country}.")
+        weight = sum(line.weight_grams * line.quantity for line in lines)
+        return QuoteDTO(
+            amount=self.rates[country], currency=currency, zone=country, total_weight_grams=weight
+        )
+
+
+@pytest.fixture
+def catalog(monkeypatch: pytest.MonkeyPatch) -> FakeCatalog:
+    fake = FakeCatalog()
+    fake.add("MUG-1", "10.00")
+    fake.add("TEE-1", "19.99", weight_grams=200)
+    monkeypatch.setattr("contexts.catalog.api.get_products", fake.get_products)
+    return fake
+
+
+@pytest.fixture
+def shipping(monkeypatch: pytest.MonkeyPatch) -> FakeShipping:
+    fake = FakeShipping()
+    monkeypatch.setattr("contexts.shipping.api.quote", fake.quote)
+    return fake
+
+
+@pytest.fixture
+def customer() -> TokenPrincipal:
+    return TokenPrincipal(id=uuid.uuid4(), roles=frozenset({Role.CUSTOMER}))
+
+
+@pytest.fixture
+def other_customer() -> TokenPrincipal:
+    return TokenPrincipal(id=uuid.uuid4(), roles=frozenset({Role.CUSTOMER}))
+
+
+@pytest.fixture
+def staff() -> TokenPrincipal:
+    return TokenPrincipal(id=uuid.uuid4(), roles=frozenset({Role.STAFF}))
+
+
+@pytest.fixture
+def client_for() -> ClientFor:
+    """An API client authenticated as `principal`, as StatelessJWTAuthentication would do."""
+
+    def make(principal: TokenPrincipal) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user=principal)
+        return client
+
+    return make
