@@ -135,7 +135,10 @@ def test_the_collected_api_dependencies_never_point_at_the_caller_itself() -> No
     context_map = collect_context_map()
 
     assert all(found.caller != found.callee for found in context_map.api_imports)
-    assert all(found.imported.startswith(f"contexts.{found.callee}.api") for found in context_map.api_imports)
+    assert all(
+        found.imported.startswith(f"contexts.{found.callee}.api")
+        for found in context_map.api_imports
+    )
 
 
 def test_the_committed_context_map_matches_the_code() -> None:

@@ -23,7 +23,10 @@ from modulith.architecture.contracts import imported_names, names_module
             },
         ),
         ("from django.db.models import (", {"django.db.models"}),
-        ("from rest_framework_simplejwt import tokens  # why", {"rest_framework_simplejwt", "rest_framework_simplejwt.tokens"}),
+        (
+            "from rest_framework_simplejwt import tokens  # why",
+            {"rest_framework_simplejwt", "rest_framework_simplejwt.tokens"},
+        ),
         ("x = 1", set()),
     ],
 )

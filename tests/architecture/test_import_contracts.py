@@ -7,16 +7,19 @@ real contexts contain today.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from tests.architecture.project_copy import ROOT, ProjectCopy, contract_names
 
+Injection = Callable[[ProjectCopy], None]
 # contract id → a function injecting one violation of it
-INJECTIONS = {}
+INJECTIONS: dict[str, Injection] = {}
 
 
-def violation(contract_id: str):  # type: ignore[no-untyped-def]
-    def register(inject):  # type: ignore[no-untyped-def]
+def violation(contract_id: str) -> Callable[[Injection], Injection]:
+    def register(inject: Injection) -> Injection:
         INJECTIONS[contract_id] = inject
         return inject
 
@@ -41,8 +44,12 @@ def a_context_imports_another_contexts_models(project: ProjectCopy) -> None:
 
 @violation("context-api-calls-form-a-dag")
 def two_contexts_call_each_others_api(project: ProjectCopy) -> None:
-    project.package("contexts/probe_a", {"api": "", "services": "from contexts.probe_b import api\n"})
-    project.package("contexts/probe_b", {"api": "", "handlers": "from contexts.probe_a import api\n"})
+    project.package(
+        "contexts/probe_a", {"api": "", "services": "from contexts.probe_b import api\n"}
+    )
+    project.package(
+        "contexts/probe_b", {"api": "", "handlers": "from contexts.probe_a import api\n"}
+    )
 
 
 @violation("context-layers")

@@ -29,7 +29,12 @@ def contract(version: int = 1) -> Schema:
             "/api/widgets/": {
                 "get": {
                     "parameters": [
-                        {"in": "query", "name": "limit", "required": False, "schema": {"type": "integer"}}
+                        {
+                            "in": "query",
+                            "name": "limit",
+                            "required": False,
+                            "schema": {"type": "integer"},
+                        }
                     ],
                     "responses": {
                         "200": {
@@ -74,7 +79,10 @@ def contract(version: int = 1) -> Schema:
                     "properties": {
                         "id": {"type": "string", "format": "uuid"},
                         "name": {"type": "string"},
-                        "size": {"allOf": [{"$ref": "#/components/schemas/Size"}], "nullable": True},
+                        "size": {
+                            "allOf": [{"$ref": "#/components/schemas/Size"}],
+                            "nullable": True,
+                        },
                     },
                 },
                 "Size": {
@@ -123,7 +131,9 @@ def test_a_removed_operation_is_breaking() -> None:
 
 
 def test_an_added_optional_request_field_is_fine() -> None:
-    new = changed(lambda c: schemas(c)["WidgetRequest"]["properties"].update(shape={"type": "string"}))
+    new = changed(
+        lambda c: schemas(c)["WidgetRequest"]["properties"].update(shape={"type": "string"})
+    )
 
     assessment = assess(contract(), new)
 

@@ -12,13 +12,13 @@ from functools import lru_cache
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django.fixtures import Settings
 
 from modulith.http.authentication import ROLES_CLAIM, USER_ID_CLAIM, StatelessAccessToken
 
 
 @lru_cache(maxsize=1)
-def test_signing_key_pem() -> str:
+def signing_key_pem() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return key.private_bytes(
         serialization.Encoding.PEM,
@@ -27,8 +27,8 @@ def test_signing_key_pem() -> str:
     ).decode("ascii")
 
 
-def use_test_signing_key(settings: SettingsWrapper) -> None:
-    settings.JWT_PRIVATE_KEY = test_signing_key_pem()
+def use_test_signing_key(settings: Settings) -> None:
+    settings.JWT_PRIVATE_KEY = signing_key_pem()
     settings.JWT_PRIVATE_KEY_FILE = ""
     settings.JWT_PREVIOUS_PUBLIC_KEY_FILES = []
 

@@ -6,7 +6,7 @@ ones, re-exported from config.urls.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -146,5 +146,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("test/model-validation/", ModelValidationView.as_view()),
     path("test/plain/", PlainView.as_view()),
     path("test/plain-body/", PlainBodyView.as_view()),
-    *real_urlpatterns,
+    *cast("list[URLPattern | URLResolver]", real_urlpatterns),
 ]

@@ -1,3 +1,7 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from contexts.notifications.rest import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.NotificationListView.as_view(), name="notifications-list"),
+]

@@ -145,10 +145,7 @@ def _canvas(
             )
         ),
         tables=tuple(
-            sorted(
-                Table(model.__name__, model._meta.db_table)
-                for model in context.get_models()
-            )
+            sorted(Table(model.__name__, model._meta.db_table) for model in context.get_models())
         ),
     )
 
@@ -160,9 +157,9 @@ def _public_module(context: ContextConfig, name: str) -> ModuleType | None:
 
 def _defined_here(module: ModuleType, predicate: Callable[[Any], bool]) -> Iterator[Any]:
     for name, value in vars(module).items():
-        if not name.startswith("_") and getattr(value, "__module__", None) == module.__name__:
-            if predicate(value):
-                yield value
+        public = not name.startswith("_")
+        if public and getattr(value, "__module__", None) == module.__name__ and predicate(value):
+            yield value
 
 
 def _api_functions(module: ModuleType) -> Iterator[ApiFunction]:
@@ -262,7 +259,9 @@ def _walk(patterns: Iterable[URLPattern | URLResolver], prefix: str) -> Iterator
             view = getattr(pattern.callback, "cls", None) or getattr(
                 pattern.callback, "view_class", None
             )
-            yield Endpoint(path=route, methods=_methods(pattern.callback, view), view=_name(view, pattern))
+            yield Endpoint(
+                path=route, methods=_methods(pattern.callback, view), view=_name(view, pattern)
+            )
 
 
 def _methods(callback: Any, view: type | None) -> tuple[str, ...]:

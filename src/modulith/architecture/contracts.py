@@ -38,7 +38,9 @@ def imported_names(line: str) -> set[str]:
     plain_import = _PLAIN_IMPORT.match(line)
     if plain_import:
         modules = plain_import["modules"].split("#", 1)[0]
-        return {part.strip().split(" as ")[0].strip() for part in modules.split(",") if part.strip()}
+        return {
+            part.strip().split(" as ")[0].strip() for part in modules.split(",") if part.strip()
+        }
     return set()
 
 

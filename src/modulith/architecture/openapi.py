@@ -45,7 +45,9 @@ def context_prefix(context: str) -> str:
 def split_for_context(schema: Schema, context: str, *, api_version: int) -> Schema:
     """The part of `schema` that `context` serves: its paths and what they reference."""
     prefix = context_prefix(context)
-    paths = {path: item for path, item in schema.get("paths", {}).items() if path.startswith(prefix)}
+    paths = {
+        path: item for path, item in schema.get("paths", {}).items() if path.startswith(prefix)
+    }
     components = schema.get("components", {})
     contract: Schema = {
         "openapi": schema.get("openapi", "3.0.3"),

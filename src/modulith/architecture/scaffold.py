@@ -63,7 +63,9 @@ def render_tree(source: Path, target: Path, substitutions: dict[str, str]) -> li
     written = []
     for template in sorted(source.rglob(f"*{TEMPLATE_SUFFIX}")):
         relative = template.relative_to(source)
-        destination = target / relative.with_name(relative.name.removesuffix(TEMPLATE_SUFFIX) + ".py")
+        destination = target / relative.with_name(
+            relative.name.removesuffix(TEMPLATE_SUFFIX) + ".py"
+        )
         text = Template(template.read_text(encoding="utf-8")).substitute(substitutions)
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(text, encoding="utf-8")
@@ -88,7 +90,12 @@ def register_in_settings(settings_source: str, package: str) -> str:
     if body and not body.endswith("\n"):
         body += "\n"
     line = f'    "{package}",\n'
-    return settings_source[: match.start("body")] + body + line + settings_source[match.start("tail") :]
+    return (
+        settings_source[: match.start("body")]
+        + body
+        + line
+        + settings_source[match.start("tail") :]
+    )
 
 
 def create_context(

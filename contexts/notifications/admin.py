@@ -1,0 +1,33 @@
+"""The notification log for support staff ("did the customer get our email?"). Read-only:
+rows change only by sending. A failed notification can be queued to be sent again."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from contexts.notifications.models import Notification, NotificationStatus
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "template", "email", "status", "attempts", "sent_at")
+    list_filter = ("status", "template", "channel")
+    search_fields = ("=id", "=recipient_id", "=cause_event_id", "email")
+    readonly_fields = [field.name for field in Notification._meta.fields]
+    ordering = ("-created_at",)
+    actions = ["send_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Send failed notifications again (the sweeper picks them up)")
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = queryset.filter(status=NotificationStatus.FAILED).update(
+            status=NotificationStatus.PENDING, attempts=0, claimed_until=None
+        )
+        self.message_user(request, f"{count} notification(s) queued again.", messages.SUCCESS)

@@ -1,0 +1,48 @@
+"""HTTP layer of notifications: what the caller was told, newest first."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from contexts.notifications import selectors
+from modulith.http.authentication import request_principal
+
+TAGS = ["notifications"]
+
+
+class NotificationOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    channel = serializers.CharField()
+    template = serializers.CharField()
+    email = serializers.CharField()
+    subject = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+
+class NotificationListView(APIView):
+    permission_classes: list[type[BasePermission]] = [IsAuthenticated]
+    pagination_class = LimitOffsetPagination
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="notifications_list",
+        summary="List my notifications",
+        description="The notifications addressed to the caller, newest first.",
+        responses={
+            200: NotificationOutput(many=True),
+            401: OpenApiResponse(description="No valid access token."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        notifications = selectors.notifications_of(recipient_id=request_principal(request).id)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(notifications, request, view=self)
+        return paginator.get_paginated_response(NotificationOutput(page, many=True).data)

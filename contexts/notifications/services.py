@@ -1,0 +1,252 @@
+"""Write use cases of notifications: reserve a notification in the log, then send it.
+
+Delivery is at least once, never twice once the log says sent:
+
+1. reserve (in the handler's transaction): the row unique per (cause event, recipient), with
+   the rendered message. A redelivered or replayed event finds the row and sends nothing new.
+2. send (after that transaction commits, outside any transaction): claim the row for a lease,
+   hand the message to the email backend, mark it sent and publish NotificationSent.
+
+Email cannot be rolled back, so it is never sent inside a transaction: a rolled-back reservation
+must not leave a sent email behind. If the process dies between handing the message over and
+marking it sent, the lease runs out and the sweeper (tasks.send_due_notifications) sends it
+again: a rare duplicate is preferred to a lost order confirmation. docs/decisions/
+0006-notification-delivery.md records the choice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from contexts.identity.api import CustomerNotFound, get_customer
+from contexts.notifications import database
+from contexts.notifications.events import NotificationSent
+from contexts.notifications.models import Notification, NotificationStatus
+from contexts.notifications.rendering import render_email
+from modulith import publish
+
+logger = logging.getLogger(__name__)
+
+# How long a sender owns a claimed notification: far longer than any SMTP exchange.
+SEND_LEASE = timedelta(minutes=5)
+MAX_SEND_ATTEMPTS = 5
+RETRY_BASE_DELAY = timedelta(minutes=1)
+
+
+# --- Reserve ------------------------------------------------------------------------------------
+
+
+def notification_to_customer(
+    *, template: str, customer_id: UUID, cause_event_id: UUID, context: dict[str, Any]
+) -> Notification:
+    """Notify a customer, whose address identity knows. An account that no longer exists is
+    logged as skipped rather than retried or dead-lettered: retrying cannot make it exist, and
+    a deleted account is a normal outcome, not an incident."""
+    try:
+        customer = get_customer(customer_id=customer_id)
+    except CustomerNotFound:
+        logger.info(
+            "skipped %s notification for event %s: customer %s does not exist",
+            template, cause_event_id, customer_id,
+        )
+        return notification_skip(
+            template=template,
+            recipient_id=customer_id,
+            cause_event_id=cause_event_id,
+            reason="The customer's account does not exist.",
+        )
+    return notification_reserve(
+        template=template,
+        recipient_id=customer.id,
+        email=customer.email,
+        cause_event_id=cause_event_id,
+        context={"name": customer.name, **context},
+    )
+
+
+@database.atomic
+def notification_reserve(
+    *,
+    template: str,
+    recipient_id: UUID,
+    email: str,
+    cause_event_id: UUID,
+    context: dict[str, Any],
+) -> Notification:
+    """Log the notification once per (cause event, recipient) and send it after commit."""
+    notification = _existing(cause_event_id, recipient_id)
+    if notification is None:
+        rendered = render_email(template, context)
+        notification = _insert_or_existing(
+            Notification(
+                recipient_id=recipient_id,
+                email=email,
+                template=template,
+                cause_event_id=cause_event_id,
+                subject=rendered.subject,
+                body_text=rendered.text,
+                body_html=rendered.html,
+            )
+        )
+    if notification.status == NotificationStatus.PENDING:
+        _send_after_commit(notification.id)
+    return notification
+
+
+@database.atomic
+def notification_skip(
+    *, template: str, recipient_id: UUID, cause_event_id: UUID, reason: str
+) -> Notification:
+    """Log that nothing was sent, and why, so the log answers "did they get an email?"."""
+    existing = _existing(cause_event_id, recipient_id)
+    if existing is not None:
+        return existing
+    return _insert_or_existing(
+        Notification(
+            recipient_id=recipient_id,
+            template=template,
+            cause_event_id=cause_event_id,
+            status=NotificationStatus.SKIPPED,
+            last_error=reason,
+        )
+    )
+
+
+def _existing(cause_event_id: UUID, recipient_id: UUID) -> Notification | None:
+    return Notification.objects.filter(
+        cause_event_id=cause_event_id, recipient_id=recipient_id
+    ).first()
+
+
+def _insert_or_existing(notification: Notification) -> Notification:
+    try:
+        # The unique (cause event, recipient) decides between concurrent deliveries; the
+        # savepoint keeps the surrounding transaction usable for the loser.
+        with transaction.atomic(using=database.alias()):
+            notification.save(force_insert=True)
+    except IntegrityError:
+        return Notification.objects.get(
+            cause_event_id=notification.cause_event_id, recipient_id=notification.recipient_id
+        )
+    return notification
+
+
+def _send_after_commit(notification_id: UUID) -> None:
+    # robust: a failure is logged by Django and never breaks the commit that scheduled it
+    # (notification_send records its own failures anyway).
+    transaction.on_commit(
+        lambda: notification_send(notification_id=notification_id),
+        using=database.alias(),
+        robust=True,
+    )
+
+
+# --- Send ---------------------------------------------------------------------------------------
+
+
+def notification_send(*, notification_id: UUID) -> Notification | None:
+    """Send a pending notification unless another sender holds it. Call it outside any
+    transaction. Never raises for a sending failure: it is recorded and retried later."""
+    notification = _claim(notification_id)
+    if notification is None:
+        return None
+    try:
+        _email(notification)
+    except Exception as error:  # noqa: BLE001 - any backend failure is recorded for a retry
+        return _record_send_failure(notification.id, error)
+    return _mark_sent(notification.id)
+
+
+def notification_send_due(*, limit: int = 100) -> int:
+    """Send pending notifications nobody holds: those whose send never ran after commit (the
+    process died), whose sender died, or whose retry is due. Returns how many were tried."""
+    due = list(
+        Notification.objects.filter(status=NotificationStatus.PENDING)
+        .exclude(claimed_until__gt=timezone.now())
+        .order_by("created_at")
+        .values_list("id", flat=True)[:limit]
+    )
+    for notification_id in due:
+        notification_send(notification_id=notification_id)
+    return len(due)
+
+
+@database.atomic
+def _claim(notification_id: UUID) -> Notification | None:
+    notification = Notification.objects.select_for_update().filter(id=notification_id).first()
+    if notification is None or notification.status != NotificationStatus.PENDING:
+        return None
+    now = timezone.now()
+    if notification.claimed_until is not None and notification.claimed_until > now:
+        return None  # another sender holds it, or its retry is not due yet
+    notification.claimed_until = now + SEND_LEASE
+    notification.attempts += 1
+    notification.save(update_fields=["claimed_until", "attempts"])
+    return notification
+
+
+def _email(notification: Notification) -> None:
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.email],
+        # Lets a mail relay or a support person match the message to the log.
+        headers={"X-Notification-ID": str(notification.id)},
+    )
+    message.attach_alternative(notification.body_html, "text/html")
+    message.send(fail_silently=False)
+
+
+@database.atomic
+def _mark_sent(notification_id: UUID) -> Notification:
+    notification = Notification.objects.select_for_update().get(id=notification_id)
+    notification.status = NotificationStatus.SENT
+    notification.sent_at = timezone.now()
+    notification.claimed_until = None
+    notification.last_error = ""
+    notification.save(update_fields=["status", "sent_at", "claimed_until", "last_error"])
+    publish(
+        NotificationSent(
+            notification_id=notification.id,
+            recipient_id=notification.recipient_id,
+            channel=notification.channel,
+            template=notification.template,
+            cause_event_id=notification.cause_event_id,
+            sent_at=notification.sent_at,
+        )
+    )
+    return notification
+
+
+@database.atomic
+def _record_send_failure(notification_id: UUID, error: Exception) -> Notification:
+    notification = Notification.objects.select_for_update().get(id=notification_id)
+    notification.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if notification.attempts >= MAX_SEND_ATTEMPTS:
+        notification.status = NotificationStatus.FAILED
+        notification.claimed_until = None
+        logger.error(
+            "gave up sending notification %s after %d attempts: %s",
+            notification.id, notification.attempts, notification.last_error,
+        )
+    else:
+        # Keep the claim until the backoff ends, so the sweeper waits before trying again.
+        notification.claimed_until = timezone.now() + RETRY_BASE_DELAY * 2 ** (
+            notification.attempts - 1
+        )
+        logger.warning(
+            "sending notification %s failed (attempt %d), retrying after %s: %s",
+            notification.id, notification.attempts, notification.claimed_until.isoformat(),
+            notification.last_error,
+        )
+    notification.save(update_fields=["status", "last_error", "claimed_until"])
+    return notification

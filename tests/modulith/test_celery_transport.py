@@ -1,0 +1,159 @@
+"""The celery transport with real worker processes on real brokers (Redis and RabbitMQ).
+
+The test process publishes; a `celery -A config worker -Q ctx.listener` subprocess, pointed at
+the same test database, runs the handlers. Only settings differ from the in-process tests.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+from django.test import override_settings
+
+from modulith.models import InboxMessage, OutboxMessage
+from modulith.relay import relay_once
+from tests.modulith.conftest import LISTENER_QUEUE
+from tests.modulith.contexts.listener.models import Effect
+from tests.modulith.contexts.sample.events import Behaviour
+from tests.modulith.contexts.sample.services import thing_happen
+from tests.support.workers import Worker, start_worker, use_broker, worker_env
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+CELERY_LISTENER = {"listener": "celery"}
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
+
+
+def _purge(broker_url: str) -> None:
+    from kombu import Connection
+
+    with Connection(broker_url) as connection:
+        channel = connection.default_channel
+        try:
+            channel.queue_purge(LISTENER_QUEUE)
+        except Exception:  # noqa: BLE001 - the queue may not exist yet
+            pass
+
+
+@pytest.fixture
+def celery_listener(modulith_settings) -> None:
+    modulith_settings(CONTEXT_TRANSPORTS=CELERY_LISTENER)
+
+
+@pytest.fixture(scope="module")
+def redis_worker(django_db_setup, django_db_blocker) -> Iterator[tuple[str, Worker]]:
+    from tests.support import services
+
+    url = services.require(services.REDIS_URL, 6379, "Redis")
+    _purge(url)
+    with start_worker(queues=[LISTENER_QUEUE], env=worker_env(broker_url=url, transports=CELERY_LISTENER)) as worker:
+        yield url, worker
+
+
+@pytest.fixture(scope="module")
+def rabbitmq_worker(django_db_setup, django_db_blocker) -> Iterator[tuple[str, Worker]]:
+    from tests.support import services
+
+    url = services.require(services.RABBITMQ_URL, 5672, "RabbitMQ")
+    _purge(url)
+    with start_worker(queues=[LISTENER_QUEUE], env=worker_env(broker_url=url, transports=CELERY_LISTENER)) as worker:
+        yield url, worker
+
+
+def _effects_by(thing_id, handler: str) -> list[Effect]:
+    return list(Effect.objects.filter(thing_id=thing_id, handler=handler))
+
+
+@pytest.mark.redis
+def test_an_event_published_here_is_handled_by_a_worker_on_redis(
+    redis_worker, celery_listener, thing_id, effects
+):
+    url, worker = redis_worker
+
+    with use_broker(url):
+        envelope = thing_happen(thing_id=thing_id)
+
+    wait_until(lambda: effects(thing_id) == 2, what="both subscriptions to run in the worker")
+    assert {effect.pid for effect in Effect.objects.filter(thing_id=thing_id)} <= set(
+        worker.child_pids()
+    )
+    assert OutboxMessage.objects.get(id=envelope["id"]).dispatched_at is not None
+
+
+@pytest.mark.rabbitmq
+def test_an_event_published_here_is_handled_by_a_worker_on_rabbitmq(
+    rabbitmq_worker, celery_listener, thing_id, effects
+):
+    url, worker = rabbitmq_worker
+
+    with use_broker(url):
+        thing_happen(thing_id=thing_id)
+
+    wait_until(lambda: effects(thing_id) == 2, what="both subscriptions to run in the worker")
+    assert {effect.pid for effect in Effect.objects.filter(thing_id=thing_id)} <= set(
+        worker.child_pids()
+    )
+
+
+@pytest.mark.redis
+@override_settings(ROOT_URLCONF="tests.modulith.contexts.sample.urls")
+def test_with_the_broker_down_the_request_succeeds_and_the_relay_delivers_later(
+    redis_worker, celery_listener, thing_id, effects
+):
+    url, _ = redis_worker
+    with use_broker(UNREACHABLE_BROKER):
+        response = APIClient().post("/things/", {"thing_id": str(thing_id)}, format="json")
+    pending = OutboxMessage.objects.get(id=response.json()["event_id"])
+    relayed = []
+
+    def relay_delivers() -> bool:
+        relayed.append(relay_once().dispatched)
+        return sum(relayed) == 1
+
+    with use_broker(url):
+        wait_until(relay_delivers, timeout=15, what="the relay to dispatch the pending event")
+    wait_until(lambda: effects(thing_id) == 2, what="the worker to run both subscriptions")
+
+    assert response.status_code == 201
+    assert pending.dispatched_at is None
+    assert pending.dispatch_attempts == 1
+    assert "OperationalError" in pending.last_error
+    assert OutboxMessage.objects.get(id=pending.id).dispatched_at is not None
+
+
+@pytest.mark.redis
+def test_a_worker_killed_in_the_middle_of_a_handler_has_its_delivery_run_again_once(
+    redis_worker, celery_listener, thing_id, effects, tmp_path
+):
+    url, worker = redis_worker
+    marker = tmp_path / "paused-handler.pid"
+
+    with use_broker(url):
+        thing_happen(thing_id=thing_id, behaviour=Behaviour.PAUSE, marker=str(marker))
+    wait_until(marker.exists, what="the handler to start and pause")
+    killed = worker.kill_child(int(Path(marker).read_text()))
+
+    wait_until(
+        lambda: effects(thing_id, "on_thing_happened") == 1,
+        what="a new pool process to run the delivery again",
+    )
+    time.sleep(0.5)  # would a second copy of the delivery still arrive?
+    effect = Effect.objects.get(thing_id=thing_id, handler="on_thing_happened")
+    inbox = InboxMessage.objects.get(subscription="listener.on_thing_happened")
+    assert effect.pid != killed
+    assert effects(thing_id, "on_thing_happened") == 1
+    assert (inbox.status, inbox.attempts) == ("processed", 1)
+    assert "WorkerLostError" in worker.log() or "killed" in worker.log().lower()

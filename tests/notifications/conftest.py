@@ -1,0 +1,57 @@
+"""Fixtures for the notifications tests: a directory of customers standing in for identity's
+api, and principals instead of real tokens."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import pytest
+from rest_framework.test import APIClient
+
+from contexts.identity.api import CustomerDTO, CustomerNotFound
+from contexts.notifications import services
+from modulith.http.authentication import Role, TokenPrincipal
+
+ClientFor = Callable[[TokenPrincipal], APIClient]
+
+
+class CustomerDirectory:
+    """What identity.api.get_customer answers, without identity's tables."""
+
+    def __init__(self) -> None:
+        self.customers: dict[uuid.UUID, CustomerDTO] = {}
+
+    def add(self, *, email: str = "ada@example.com", name: str = "Ada Lovelace") -> CustomerDTO:
+        customer = CustomerDTO(id=uuid.uuid4(), email=email, name=name, is_staff=False)
+        self.customers[customer.id] = customer
+        return customer
+
+    def get_customer(self, *, customer_id: uuid.UUID) -> CustomerDTO:
+        try:
+            return self.customers[customer_id]
+        except KeyError:
+            raise CustomerNotFound(customer_id) from None
+
+
+@pytest.fixture
+def customers(monkeypatch: pytest.MonkeyPatch) -> CustomerDirectory:
+    directory = CustomerDirectory()
+    monkeypatch.setattr(services, "get_customer", directory.get_customer)
+    return directory
+
+
+@pytest.fixture
+def client_for() -> ClientFor:
+    """An API client authenticated as `principal`, the way StatelessJWTAuthentication would."""
+
+    def make(principal: TokenPrincipal) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user=principal)
+        return client
+
+    return make
+
+
+def principal_of(customer: CustomerDTO) -> TokenPrincipal:
+    return TokenPrincipal(id=customer.id, roles=frozenset({Role.CUSTOMER}))

@@ -1,0 +1,129 @@
+"""Sending from the log: claims, failures, backoff and the sweeper (integration: database)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
+
+from contexts.notifications import services
+from contexts.notifications.models import Notification, NotificationStatus
+from contexts.notifications.rendering import render_email
+from tests.notifications.factories import NotificationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def pending(**fields: object) -> Notification:
+    return NotificationFactory(status=NotificationStatus.PENDING, sent_at=None, **fields)
+
+
+@pytest.fixture
+def broken_email(settings: Settings) -> None:
+    settings.EMAIL_BACKEND = "tests.notifications.test_services.RefusingBackend"
+
+
+class RefusingBackend:
+    """An email backend whose server is down."""
+
+    def __init__(self, **kwargs: object) -> None:
+        pass
+
+    def send_messages(self, messages: object) -> int:
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+
+def test_sending_a_pending_notification_emails_it_and_marks_it_sent() -> None:
+    notification = pending(subject="Hello", body_text="Plain", body_html="<p>Rich</p>")
+
+    sent = services.notification_send(notification_id=notification.id)
+
+    assert sent is not None
+    assert sent.status == NotificationStatus.SENT
+    assert sent.sent_at is not None
+    [message] = mail.outbox
+    assert (message.subject, message.body) == ("Hello", "Plain")
+    assert message.alternatives[0][0] == "<p>Rich</p>"  # type: ignore[attr-defined]
+
+
+def test_a_sent_notification_is_never_sent_again() -> None:
+    notification = NotificationFactory(status=NotificationStatus.SENT)
+
+    assert services.notification_send(notification_id=notification.id) is None
+    assert mail.outbox == []
+
+
+def test_a_notification_another_sender_holds_is_left_alone() -> None:
+    notification = pending(claimed_until=timezone.now() + timedelta(minutes=1))
+
+    assert services.notification_send(notification_id=notification.id) is None
+    assert mail.outbox == []
+
+
+def test_a_failed_send_stays_pending_and_backs_off(broken_email: None) -> None:
+    notification = pending()
+
+    failed = services.notification_send(notification_id=notification.id)
+
+    assert failed is not None
+    assert failed.status == NotificationStatus.PENDING
+    assert failed.attempts == 1
+    assert "SMTP server unreachable" in failed.last_error
+    assert failed.claimed_until is not None and failed.claimed_until > timezone.now()
+
+
+def test_after_the_last_attempt_a_notification_is_failed(broken_email: None) -> None:
+    notification = pending(attempts=services.MAX_SEND_ATTEMPTS - 1)
+
+    failed = services.notification_send(notification_id=notification.id)
+
+    assert failed is not None
+    assert failed.status == NotificationStatus.FAILED
+
+
+def test_the_sweeper_sends_what_nobody_holds_and_leaves_the_rest() -> None:
+    orphan = pending()
+    retry_due = pending(attempts=1, claimed_until=timezone.now() - timedelta(seconds=1))
+    held = pending(claimed_until=timezone.now() + timedelta(minutes=5))
+    NotificationFactory(status=NotificationStatus.SENT)
+
+    tried = services.notification_send_due()
+
+    assert tried == 2
+    assert {message.extra_headers["X-Notification-ID"] for message in mail.outbox} == {
+        str(orphan.id),
+        str(retry_due.id),
+    }
+    held.refresh_from_db()
+    assert held.status == NotificationStatus.PENDING
+
+
+def test_reserving_twice_for_the_same_cause_and_recipient_keeps_one_row(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    cause, recipient = uuid.uuid4(), uuid.uuid4()
+    reserve = {
+        "template": "welcome",
+        "recipient_id": recipient,
+        "email": "grace@example.com",
+        "cause_event_id": cause,
+        "context": {"name": "Grace"},
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.notification_reserve(**reserve)  # type: ignore[arg-type]
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.notification_reserve(**reserve)  # type: ignore[arg-type]
+
+    assert first.id == second.id
+    assert Notification.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_an_unknown_template_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="no_such_template"):
+        render_email("no_such_template", {})
