@@ -236,6 +236,11 @@ MODULITH = {
     "INBOX_RETENTION": timedelta(days=env.int("INBOX_RETENTION_DAYS", default=30)),
 }
 
+# --- Contexts' own settings --------------------------------------------------------------------
+
+# How long inventory holds stock for a pending order before releasing it.
+INVENTORY_RESERVATION_TTL = timedelta(seconds=env.int("INVENTORY_RESERVATION_TTL_SECONDS", default=900))
+
 # --- Celery (see DESIGN.md section 7) -----------------------------------------------------------
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or None

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from pytest_django.fixtures import Settings
 
 from tests.support import services
+from tests.support.auth import BearerFactory, bearer_factory
+from tests.support.jwt_keys import JwtKeys, write_keys
 
 
 @pytest.fixture
@@ -21,3 +26,24 @@ def rabbitmq_url() -> str:
 def postgres(db: None) -> None:
     """Marks a test that only makes sense on PostgreSQL (row locks, SKIP LOCKED, concurrency)."""
     services.require_postgres()
+
+
+@pytest.fixture(scope="session")
+def jwt_keys(tmp_path_factory: pytest.TempPathFactory) -> JwtKeys:
+    directory: Path = tmp_path_factory.mktemp("jwt-keys")
+    return write_keys(directory)
+
+
+@pytest.fixture(autouse=True)
+def _jwt_key_settings(settings: Settings, jwt_keys: JwtKeys) -> None:
+    # Tests never read or write var/keys: each session signs with keys of its own.
+    settings.JWT_PRIVATE_KEY = ""
+    settings.JWT_PRIVATE_KEY_FILE = str(jwt_keys.current_private_file)
+    settings.JWT_PREVIOUS_PUBLIC_KEY_FILES = [str(jwt_keys.previous_public_file)]
+    settings.JWT_JWKS_URL = ""
+
+
+@pytest.fixture
+def bearer(jwt_keys: JwtKeys) -> BearerFactory:
+    """bearer(user_id, roles=("customer",)) -> "Bearer <RS256 access token>"."""
+    return bearer_factory(jwt_keys)

@@ -55,7 +55,9 @@ def notification_to_customer(
     except CustomerNotFound:
         logger.info(
             "skipped %s notification for event %s: customer %s does not exist",
-            template, cause_event_id, customer_id,
+            template,
+            cause_event_id,
+            customer_id,
         )
         return notification_skip(
             template=template,
@@ -236,7 +238,9 @@ def _record_send_failure(notification_id: UUID, error: Exception) -> Notificatio
         notification.claimed_until = None
         logger.error(
             "gave up sending notification %s after %d attempts: %s",
-            notification.id, notification.attempts, notification.last_error,
+            notification.id,
+            notification.attempts,
+            notification.last_error,
         )
     else:
         # Keep the claim until the backoff ends, so the sweeper waits before trying again.
@@ -245,7 +249,9 @@ def _record_send_failure(notification_id: UUID, error: Exception) -> Notificatio
         )
         logger.warning(
             "sending notification %s failed (attempt %d), retrying after %s: %s",
-            notification.id, notification.attempts, notification.claimed_until.isoformat(),
+            notification.id,
+            notification.attempts,
+            notification.claimed_until.isoformat(),
             notification.last_error,
         )
     notification.save(update_fields=["status", "last_error", "claimed_until"])

@@ -156,7 +156,9 @@ def payment_capture(*, order_id: UUID) -> Payment:
         raise PaymentNotCapturable(
             f"The provider refused to capture order {order_id}: {declined.detail}"
         ) from declined
-    return _payment_record(payment, expected=PaymentStatus.AUTHORIZED, status=PaymentStatus.CAPTURED)
+    return _payment_record(
+        payment, expected=PaymentStatus.AUTHORIZED, status=PaymentStatus.CAPTURED
+    )
 
 
 def payment_reverse(*, order_id: UUID, customer_id: UUID) -> Payment:
@@ -265,7 +267,12 @@ def _payment_record(
         logger.error(
             "payment %s of order %s became %s while this worker took it from %s to %s; kept %s "
             "(provider reference %s may need manual attention)",
-            current.id, current.order_id, current.status, expected, status, current.status,
+            current.id,
+            current.order_id,
+            current.status,
+            expected,
+            status,
+            current.status,
             changes.get("provider_reference", current.provider_reference),
         )
         return current

@@ -104,7 +104,11 @@ class Shipment(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["customer_id", "-created_at"], name="shipment_customer_idx")]
+        indexes = [
+            models.Index(fields=["customer_id", "-created_at"], name="shipment_customer_idx")
+        ]
 
     def __str__(self) -> str:
-        return f"shipment {self.tracking_number or self.id} of order {self.order_id} ({self.status})"
+        return (
+            f"shipment {self.tracking_number or self.id} of order {self.order_id} ({self.status})"
+        )

@@ -101,7 +101,9 @@ def shipment_cancel_for_order(*, order_id: UUID, customer_id: UUID) -> Shipment:
         # and the dispatch crossed. The parcel is on its way: a person has to call it back.
         logger.warning(
             "order %s was cancelled but its shipment %s is already %s",
-            order_id, shipment.id, shipment.status,
+            order_id,
+            shipment.id,
+            shipment.status,
         )
     return shipment
 

@@ -46,7 +46,9 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     provider_reference = factory.Sequence(lambda n: f"fake_auth_{n}")
 
 
-LINES = (OrderLine(sku="MUG-001", quantity=2, unit_price=Decimal("12.50"), line_total=Decimal("25.00")),)
+LINES = (
+    OrderLine(sku="MUG-001", quantity=2, unit_price=Decimal("12.50"), line_total=Decimal("25.00")),
+)
 ADDRESS = ShippingAddress(
     name="Ada Lovelace",
     line1="1 Analytical Row",

@@ -117,7 +117,7 @@ def test_a_payment_method_that_does_not_exist_fails_as_unknown_payment_method() 
 
 
 def test_a_redelivered_order_placed_authorizes_nothing_more() -> None:
-    event, (envelope, _) = place()
+    _, (envelope, _) = place()
 
     with capture_events() as captured:
         outcome = redeliver(PLACED, envelope)

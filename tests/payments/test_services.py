@@ -34,7 +34,9 @@ def test_a_card_the_provider_does_not_know_is_not_saved() -> None:
         services.payment_method_create(customer_id=uuid.uuid4(), token="tok_unknown")
 
 
-def test_authorizing_sends_the_payment_id_as_idempotency_key(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_authorizing_sends_the_payment_id_as_idempotency_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     keys: list[str] = []
     real_provider = services.get_provider
 

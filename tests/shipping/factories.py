@@ -11,7 +11,9 @@ from django.utils import timezone
 from contexts.orders.events import OrderCancelled, OrderConfirmed, OrderLine, ShippingAddress
 from contexts.shipping.models import Shipment, ShipmentStatus
 
-LINES = (OrderLine(sku="MUG-001", quantity=2, unit_price=Decimal("12.50"), line_total=Decimal("25.00")),)
+LINES = (
+    OrderLine(sku="MUG-001", quantity=2, unit_price=Decimal("12.50"), line_total=Decimal("25.00")),
+)
 
 
 class ShippingAddressFactory(factory.Factory):

@@ -35,7 +35,11 @@ def test_a_confirmed_order_gets_a_shipment_to_its_address() -> None:
     shipment = shipment_of(event.order_id)
     assert shipment.status == ShipmentStatus.CREATED
     assert shipment.customer_id == event.customer_id
-    assert (shipment.recipient_name, shipment.city, shipment.country) == ("Ada Lovelace", "Paris", "FR")
+    assert (shipment.recipient_name, shipment.city, shipment.country) == (
+        "Ada Lovelace",
+        "Paris",
+        "FR",
+    )
     assert shipment.tracking_number and shipment.tracking_number.startswith("SHP")
     [created] = captured.of_type(ShipmentCreated)
     assert (created.shipment_id, created.tracking_number) == (shipment.id, shipment.tracking_number)

@@ -116,7 +116,9 @@ def test_shipments_need_a_token() -> None:
 # --- Moving parcels along -----------------------------------------------------------------------
 
 
-def test_staff_dispatch_then_deliver_a_shipment(client_for: ClientFor, staff: TokenPrincipal) -> None:
+def test_staff_dispatch_then_deliver_a_shipment(
+    client_for: ClientFor, staff: TokenPrincipal
+) -> None:
     shipment = ShipmentFactory()
     client = client_for(staff)
 

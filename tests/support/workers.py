@@ -182,8 +182,8 @@ def start_worker(
 def use_broker(url: str) -> Iterator[Any]:
     """Point this (test) process's Celery app at `url` for the block: the publishing side.
 
-    Celery caches its connection and producer pools; they are dropped on the way in and out,
-    so the switch is clean in both directions (even to an unreachable URL and back).
+    Celery caches which connection and producer pools it uses; the app forgets them on the way
+    in and out, so the switch is clean in both directions (even to an unreachable URL and back).
     """
     from celery import current_app
 
@@ -199,7 +199,7 @@ def use_broker(url: str) -> Iterator[Any]:
 
 
 def _drop_pools(app: Any) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # Only forget them: kombu keeps one global pool per broker URL, shared and reused when the
+    # app switches back, so closing it here would break the next use of that URL.
+    app._pool = None
     app.amqp._producer_pool = None

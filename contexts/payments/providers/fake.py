@@ -96,4 +96,6 @@ class FakeProvider:
 
     @staticmethod
     def _receipt(kind: str, idempotency_key: str) -> ProviderReceipt:
-        return ProviderReceipt(reference=f"fake_{kind}_{uuid.uuid5(_REFERENCES, idempotency_key).hex}")
+        return ProviderReceipt(
+            reference=f"fake_{kind}_{uuid.uuid5(_REFERENCES, idempotency_key).hex}"
+        )

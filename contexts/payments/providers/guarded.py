@@ -59,7 +59,9 @@ class GuardedProvider:
     ) -> ProviderReceipt:
         return self._call(
             lambda: self.inner.capture(
-                idempotency_key=idempotency_key, reference=reference, amount=amount,
+                idempotency_key=idempotency_key,
+                reference=reference,
+                amount=amount,
                 currency=currency,
             )
         )
@@ -74,7 +76,9 @@ class GuardedProvider:
     ) -> ProviderReceipt:
         return self._call(
             lambda: self.inner.refund(
-                idempotency_key=idempotency_key, reference=reference, amount=amount,
+                idempotency_key=idempotency_key,
+                reference=reference,
+                amount=amount,
                 currency=currency,
             )
         )

@@ -20,7 +20,7 @@ from modulith.http.authentication import (
     signing_key,
     verification_key,
 )
-from tests.identity.keys import JwtKeys, generate_key, kid_of, private_pem, public_pem
+from tests.support.jwt_keys import JwtKeys, generate_key, kid_of, private_pem, public_pem
 
 
 def test_the_kid_is_the_rfc_7638_thumbprint_that_an_independent_library_computes(

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from modulith.http.authentication import public_jwk, request_principal
 from modulith.http.permissions import IsCustomer, IsStaff
-from tests.identity.keys import (
+from tests.support.jwt_keys import (
     JwtKeys,
     access_claims,
     compact,

@@ -12,7 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 from rest_framework.test import APIClient
 
 from tests.identity.factories import PASSWORD, UserFactory
-from tests.identity.keys import JwtKeys, kid_of
+from tests.support.jwt_keys import JwtKeys, kid_of
 
 
 def test_the_jwk_set_lists_the_current_and_previous_keys_without_authentication(

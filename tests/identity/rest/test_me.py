@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.identity.factories import UserFactory
-from tests.identity.keys import JwtKeys, access_claims, signed
+from tests.support.jwt_keys import JwtKeys, access_claims, signed
 from tests.identity.problems import assert_problem, assert_unauthorized
 
 pytestmark = pytest.mark.django_db
