@@ -42,7 +42,7 @@ db: bootstrap
 static-checks: bootstrap
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy src contexts config
+	$(DEV_ENV) $(BIN)/mypy src contexts config
 
 # Each step names the rule it enforces and how to fix a failure. The committed artefacts it
 # checks are regenerated with `manage.py contextmap` and `manage.py openapi_contracts --write`.

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the admin's and the API docs' assets from the image itself (no CDN, no proxy needed).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "modulith.http.correlation.CorrelationIdMiddleware",
     # 413 problem for oversized bodies before anything reads them; bare 405s become problems.
     "modulith.http.problems.ProblemMiddleware",
@@ -278,6 +280,14 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # --- Security (effective when DEBUG is off; `manage.py check --deploy` passes) ------------------
 

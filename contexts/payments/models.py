@@ -10,7 +10,6 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
 DEFAULT_CURRENCY = "EUR"
 
 # Payment ids are derived from the order id, so the id (and the provider idempotency keys built
@@ -72,7 +71,7 @@ class Payment(models.Model):
         PaymentMethod, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
     )
     # Null only on an abandoned tombstone, which never learnt the order's total.
-    amount = models.DecimalField(null=True, blank=True, **MONEY)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
     status = models.CharField(
         max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.PENDING

@@ -169,7 +169,7 @@ def payment_reverse(*, order_id: UUID, customer_id: UUID) -> Payment:
     authorizes. Raises PaymentNotSettledYet while an authorization is in flight, and
     ProviderUnavailable (retry later) when the provider does not answer.
     """
-    payment = _payment_locked(order_id=order_id, tombstone_for=customer_id)
+    payment = _payment_locked_or_tombstone(order_id=order_id, customer_id=customer_id)
     if payment.status == PaymentStatus.PENDING:
         raise PaymentNotSettledYet(order_id)
     provider = get_provider()
@@ -223,14 +223,18 @@ def _payment_open(
 
 
 @database.atomic
-def _payment_locked(*, order_id: UUID, tombstone_for: UUID | None = None) -> Payment | None:
-    """The order's payment, locked. Missing: None, or a new abandoned tombstone when
-    `tombstone_for` names the order's customer."""
+def _payment_locked(*, order_id: UUID) -> Payment | None:
+    return Payment.objects.select_for_update().filter(order_id=order_id).first()
+
+
+@database.atomic
+def _payment_locked_or_tombstone(*, order_id: UUID, customer_id: UUID) -> Payment:
+    """The order's payment, locked; if payments never saw the order, a new abandoned tombstone."""
     payment = Payment.objects.select_for_update().filter(order_id=order_id).first()
-    if payment is not None or tombstone_for is None:
+    if payment is not None:
         return payment
     return _payment_insert(
-        order_id=order_id, customer_id=tombstone_for, status=PaymentStatus.ABANDONED
+        order_id=order_id, customer_id=customer_id, status=PaymentStatus.ABANDONED
     )
 
 

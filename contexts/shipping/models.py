@@ -10,7 +10,6 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
 DEFAULT_CURRENCY = "EUR"
 # A ZoneCountry with this code matches every country no other zone lists.
 ANY_COUNTRY = "*"
@@ -50,7 +49,7 @@ class Rate(models.Model):
 
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="rates")
     max_weight_grams = models.PositiveIntegerField()
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
 
     class Meta:

@@ -89,9 +89,13 @@ def shipment_cancel_for_order(*, order_id: UUID, customer_id: UUID) -> Shipment:
     not reached shipping yet, a tombstone stops it from creating one."""
     shipment = _locked_for_order(order_id)
     if shipment is None:
-        return _insert_or_get(
-            Shipment(order_id=order_id, customer_id=customer_id, status=ShipmentStatus.WITHDRAWN)
+        tombstone = Shipment(
+            order_id=order_id, customer_id=customer_id, status=ShipmentStatus.WITHDRAWN
         )
+        shipment = _insert_or_get(tombstone)
+        if shipment is tombstone:
+            return tombstone
+        # The confirmation created the parcel meanwhile: cancel that one instead.
     if shipment.status == ShipmentStatus.CREATED:
         shipment.status = ShipmentStatus.CANCELLED
         shipment.cancelled_at = timezone.now()

@@ -1,14 +1,14 @@
 """Django system checks (modulith.E0xx) for what import analysis cannot see.
 
-    E001 an event field whose type is not JSON-representable
-    E002 a subscription to an event that no installed context publishes
-    E003 a handler whose event parameter is not annotated with its subscription's event class
-    E004 a context without api.py or events.py
-    E005 a context's models routed to another database than the context's
-    E006 a ForeignKey, OneToOneField or ManyToManyField across contexts (string references too)
-    E007 an unknown event transport in EVENT_TRANSPORT / CONTEXT_TRANSPORTS
-    E008 a CONTEXT_DATABASES alias that is not in DATABASES
-    E009 INBOX_RETENTION not longer than the longest redelivery window
+E001 an event field whose type is not JSON-representable
+E002 a subscription to an event that no installed context publishes
+E003 a handler whose event parameter is not annotated with its subscription's event class
+E004 a context without api.py or events.py
+E005 a context's models routed to another database than the context's
+E006 a ForeignKey, OneToOneField or ManyToManyField across contexts (string references too)
+E007 an unknown event transport in EVENT_TRANSPORT / CONTEXT_TRANSPORTS
+E008 a CONTEXT_DATABASES alias that is not in DATABASES
+E009 INBOX_RETENTION not longer than the longest redelivery window
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import timedelta
 from importlib.util import find_spec
 from typing import Any
 
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import router
@@ -140,20 +140,24 @@ def check_database_routing(app_configs: Any = None, **kwargs: Any) -> list[Check
             )
     for context in all_contexts():
         for model in context.get_models():
-            alias = router.db_for_write(model)
-            if alias != context.database_alias:
-                errors.append(
-                    Error(
-                        f"{model._meta.label} is routed to database {alias!r}, but its context "
-                        f"{context.label} lives in {context.database_alias!r}.",
-                        hint="A context's tables live in its own database only: fix the "
-                        "database router, or move the model into the context that owns "
-                        f"{alias!r}.",
-                        obj=model,
-                        id="modulith.E005",
-                    )
-                )
+            errors += routing_errors(model, context)
     return errors
+
+
+def routing_errors(model: Any, context: ContextConfig) -> list[CheckMessage]:
+    alias = router.db_for_write(model)
+    if alias == context.database_alias:
+        return []
+    return [
+        Error(
+            f"{model._meta.label} is routed to database {alias!r}, but its context "
+            f"{context.label} lives in {context.database_alias!r}.",
+            hint="A context's tables live in its own database only: fix the database "
+            f"router, or move the model into the context that owns {alias!r}.",
+            obj=model,
+            id="modulith.E005",
+        )
+    ]
 
 
 @register(Tags.models)
@@ -161,37 +165,43 @@ def check_relations_across_contexts(app_configs: Any = None, **kwargs: Any) -> l
     errors: list[CheckMessage] = []
     for context in all_contexts():
         for model in context.get_models():
-            for field in model._meta.get_fields(include_hidden=False):
-                if not getattr(field, "concrete", False) and not field.many_to_many:
-                    continue
-                remote = getattr(field, "remote_field", None)
-                if remote is None or getattr(field, "model", None) is not model:
-                    continue
-                target = _context_of(remote.model)
-                if target is not None and target.label != context.label:
-                    errors.append(
-                        Error(
-                            f"{model._meta.label}.{field.name} is a "
-                            f"{type(field).__name__} to {target.label}: a relation across "
-                            "contexts.",
-                            hint=f"Store the {target.label} id in a plain field (e.g. "
-                            f"UUIDField) and resolve it through {target.name}.api.",
-                            obj=field,
-                            id="modulith.E006",
-                        )
-                    )
+            errors += relation_errors(model, context)
     return errors
 
 
-def _context_of(model: Any) -> ContextConfig | None:
-    if isinstance(model, str):  # an unresolved "app_label.Model" reference
-        label = model.split(".", 1)[0]
+def relation_errors(model: Any, context: ContextConfig) -> list[CheckMessage]:
+    """Every relation field of `model` (in `context`) that points into another context."""
+    errors: list[CheckMessage] = []
+    for field in model._meta.get_fields(include_hidden=False):
+        remote = getattr(field, "remote_field", None)
+        # Reverse relations belong to the model that declares the field; skip them here.
+        if remote is None or field.auto_created or getattr(field, "model", None) is not model:
+            continue
+        target = _context_of(remote.model, model)
+        if target is not None and target.label != context.label:
+            errors.append(
+                Error(
+                    f"{model._meta.label}.{field.name} is a {type(field).__name__} to "
+                    f"{target.label}: a relation across contexts.",
+                    hint=f"Store the {target.label} id in a plain field (e.g. UUIDField) and "
+                    f"resolve it through {target.name}.api.",
+                    obj=field,
+                    id="modulith.E006",
+                )
+            )
+    return errors
+
+
+def _context_of(target: Any, source: Any) -> ContextConfig | None:
+    if isinstance(target, str):  # a reference Django has not resolved: "app_label.Model"
+        label = target.split(".", 1)[0] if "." in target else source._meta.app_label
+        registry = source._meta.apps
         try:
-            app: AppConfig = apps.get_app_config(label)
+            app: AppConfig = registry.get_app_config(label)
         except LookupError:
             return None
     else:
-        app = model._meta.app_config
+        app = target._meta.app_config
     return app if isinstance(app, ContextConfig) else None
 
 

@@ -6,6 +6,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import AppConfig, apps
+
 from modulith.settings import modulith_setting
 
 INPROCESS = "inprocess"

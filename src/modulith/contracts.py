@@ -93,7 +93,9 @@ class ContractReport:
             for t in self.outdated
         ]
         out += [f"missing {t}: run `manage.py events schemas --write`." for t in self.missing]
-        out += [f"retired {t}: no event declares it any more (snapshot kept)." for t in self.retired]
+        out += [
+            f"retired {t}: no event declares it any more (snapshot kept)." for t in self.retired
+        ]
         return out
 
 
@@ -142,9 +144,7 @@ def write_snapshots(
 def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """What in `new` breaks producers or consumers written against `old` ([] if nothing)."""
     problems: list[str] = []
-    _compare(
-        old, new, "data", old.get("$defs", {}), new.get("$defs", {}), problems, depth=0
-    )
+    _compare(old, new, "data", old.get("$defs", {}), new.get("$defs", {}), problems, depth=0)
     return problems
 
 
@@ -189,8 +189,13 @@ def _compare(
     if old.get("type") == "array":
         if "items" in old or "items" in new:
             _compare(
-                old.get("items", {}), new.get("items", {}), f"{path}[]", old_defs, new_defs,
-                problems, depth + 1,
+                old.get("items", {}),
+                new.get("items", {}),
+                f"{path}[]",
+                old_defs,
+                new_defs,
+                problems,
+                depth + 1,
             )
         old_prefix, new_prefix = old.get("prefixItems", []), new.get("prefixItems", [])
         if len(old_prefix) != len(new_prefix):
@@ -214,8 +219,13 @@ def _compare_objects(
             problems.append(f"{path}.{name} was removed")
         else:
             _compare(
-                old_fields[name], new_fields[name], f"{path}.{name}", old_defs, new_defs,
-                problems, depth + 1,
+                old_fields[name],
+                new_fields[name],
+                f"{path}.{name}",
+                old_defs,
+                new_defs,
+                problems,
+                depth + 1,
             )
     for name in sorted(set(new.get("required", [])) - set(old.get("required", []))):
         verb = "is a new required field" if name not in old_fields else "became required"

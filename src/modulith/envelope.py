@@ -10,8 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from modulith.settings import modulith_setting
 from modulith.events import EventSpec
+from modulith.settings import modulith_setting
 
 Envelope = dict[str, Any]
 
@@ -28,9 +28,7 @@ current_envelope: contextvars.ContextVar[Envelope | None] = contextvars.ContextV
 def build_envelope(spec: EventSpec, event: object) -> Envelope:
     event_id = str(uuid.uuid4())
     cause = current_envelope.get()
-    correlation = (
-        cause["correlationid"] if cause else (current_correlation_id.get() or event_id)
-    )
+    correlation = cause["correlationid"] if cause else (current_correlation_id.get() or event_id)
     envelope: Envelope = {
         "specversion": "1.0",
         "id": event_id,

@@ -138,7 +138,7 @@ def event(event_type: str, *, subject: str) -> Callable[[type[E]], type[E]]:
                 f"{'; '.join(problems)}. Use str, int, bool, Decimal, UUID, datetime, date, "
                 "enums, tuples or nested frozen dataclasses."
             )
-        if subject not in {field.name for field in dataclasses.fields(cls)}:
+        if subject not in {field.name for field in dataclasses.fields(cls)}:  # type: ignore[arg-type]
             raise EventDeclarationError(f"{cls.__qualname__} has no field {subject!r} for subject.")
         existing = _BY_TYPE.get(event_type)
         if existing is not None and existing.cls.__qualname__ != cls.__qualname__:

@@ -36,7 +36,9 @@ class RelayRound:
         return asdict(self)
 
 
-def relay_once(*, databases: Iterable[str] | None = None, batch_size: int | None = None) -> RelayRound:
+def relay_once(
+    *, databases: Iterable[str] | None = None, batch_size: int | None = None
+) -> RelayRound:
     """One batch of outbox rows and one batch of due retries per database alias."""
     dispatched = retried = 0
     for alias in databases or database_aliases():

@@ -63,7 +63,9 @@ def claim_due(
         claimed = list(
             due.select_for_update(skip_locked=True)
             .order_by("next_attempt_at")
-            .values_list("id", "subscription", "envelope")[: limit or kernel_settings().relay_batch_size]
+            .values_list("id", "subscription", "envelope")[
+                : limit or kernel_settings().relay_batch_size
+            ]
         )
         if claimed:
             InboxMessage.objects.using(alias).filter(id__in=[row[0] for row in claimed]).update(

@@ -32,7 +32,9 @@ def deliver_task(subscription_name: str, envelope: dict[str, Any]) -> str:
     return deliver(get_subscription(subscription_name), envelope).value
 
 
-def enqueue_delivery(subscription: Subscription, envelope: Envelope, *, producer: Any = None) -> None:
+def enqueue_delivery(
+    subscription: Subscription, envelope: Envelope, *, producer: Any = None
+) -> None:
     """Send to the subscriber's queue. Raises if the broker is unreachable (no silent loss)."""
     deliver_task.apply_async(
         args=(subscription.name, envelope),

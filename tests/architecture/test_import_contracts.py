@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.architecture.project_copy import ROOT, ProjectCopy, contract_names
+from tests.architecture.project import ROOT, Project, contract_names
 
-Injection = Callable[[ProjectCopy], None]
+Injection = Callable[[Project], None]
 # contract id → a function injecting one violation of it
 INJECTIONS: dict[str, Injection] = {}
 
@@ -27,23 +27,23 @@ def violation(contract_id: str) -> Callable[[Injection], Injection]:
 
 
 @violation("modulith-is-context-agnostic")
-def modulith_imports_a_context(project: ProjectCopy) -> None:
+def modulith_imports_a_context(project: Project) -> None:
     project.write("src/modulith/probe_violation.py", "import contexts\n")
 
 
 @violation("contexts-never-import-config")
-def a_context_imports_config(project: ProjectCopy) -> None:
+def a_context_imports_config(project: Project) -> None:
     project.package("contexts/probe_a", {"services": "import config\n"})
 
 
 @violation("contexts-talk-through-api-and-events")
-def a_context_imports_another_contexts_models(project: ProjectCopy) -> None:
+def a_context_imports_another_contexts_models(project: Project) -> None:
     project.package("contexts/probe_a", {"services": "from contexts.probe_b import models\n"})
     project.package("contexts/probe_b", {"models": ""})
 
 
 @violation("context-api-calls-form-a-dag")
-def two_contexts_call_each_others_api(project: ProjectCopy) -> None:
+def two_contexts_call_each_others_api(project: Project) -> None:
     project.package(
         "contexts/probe_a", {"api": "", "services": "from contexts.probe_b import api\n"}
     )
@@ -53,21 +53,21 @@ def two_contexts_call_each_others_api(project: ProjectCopy) -> None:
 
 
 @violation("context-layers")
-def models_import_services(project: ProjectCopy) -> None:
+def models_import_services(project: Project) -> None:
     project.package(
         "contexts/probe_a", {"models": "from contexts.probe_a import services\n", "services": ""}
     )
 
 
 @violation("only-identity-touches-users")
-def a_context_other_than_identity_reads_users(project: ProjectCopy) -> None:
+def a_context_other_than_identity_reads_users(project: Project) -> None:
     project.package(
         "contexts/probe_a", {"selectors": "from django.contrib.auth import get_user_model\n"}
     )
 
 
 @violation("no-model-signals")
-def a_context_connects_a_post_save_receiver(project: ProjectCopy) -> None:
+def a_context_connects_a_post_save_receiver(project: Project) -> None:
     project.package(
         "contexts/probe_a", {"handlers": "from django.db.models.signals import post_save\n"}
     )
@@ -81,7 +81,7 @@ def test_every_contract_has_a_violation_test() -> None:
     assert not untested, f"Add a violation test for each of these contracts: {sorted(untested)}"
 
 
-def test_the_project_as_it_stands_keeps_every_contract(project: ProjectCopy) -> None:
+def test_the_project_as_it_stands_keeps_every_contract(project: Project) -> None:
     result = project.lint_imports()
 
     assert result.process.returncode == 0, result.output
@@ -89,9 +89,7 @@ def test_the_project_as_it_stands_keeps_every_contract(project: ProjectCopy) -> 
 
 
 @pytest.mark.parametrize("contract_id", sorted(INJECTIONS))
-def test_a_violation_breaks_its_contract_and_only_it(
-    project: ProjectCopy, contract_id: str
-) -> None:
+def test_a_violation_breaks_its_contract_and_only_it(project: Project, contract_id: str) -> None:
     INJECTIONS[contract_id](project)
 
     result = project.lint_imports()
@@ -101,7 +99,7 @@ def test_a_violation_breaks_its_contract_and_only_it(
 
 
 def test_a_context_may_call_another_contexts_api_and_both_may_exchange_events(
-    project: ProjectCopy,
+    project: Project,
 ) -> None:
     project.package(
         "contexts/probe_a",
@@ -117,7 +115,7 @@ def test_a_context_may_call_another_contexts_api_and_both_may_exchange_events(
     assert result.broken == set(), result.output
 
 
-def test_a_broken_contract_says_which_rule_and_how_to_fix_it(project: ProjectCopy) -> None:
+def test_a_broken_contract_says_which_rule_and_how_to_fix_it(project: Project) -> None:
     a_context_imports_another_contexts_models(project)
 
     result = project.lint_imports()

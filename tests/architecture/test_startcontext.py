@@ -7,21 +7,15 @@ import sys
 
 import pytest
 
-from tests.architecture.project_copy import BIN, ProjectCopy
+from tests.architecture.project import BIN, Project
 
-# Beyond the code: what pytest, ruff and the generated artefacts need.
-EXTRA = (
-    "pyproject.toml",
-    "tests/__init__.py",
-    "tests/conftest.py",
-    "tests/support",
-    "docs",
-)
+# Beyond the code: what pytest, ruff, mypy and the generated artefacts need.
+EXTRA = ("pyproject.toml", "tests", "docs")
 
 
 @pytest.fixture(scope="module")
-def project_with_new_context(tmp_path_factory: pytest.TempPathFactory) -> ProjectCopy:
-    project = ProjectCopy.make(tmp_path_factory.mktemp("project"), extra=EXTRA)
+def project_with_new_context(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    project = Project.copy(tmp_path_factory.mktemp("project"), extra=EXTRA)
     # Snapshots as the code stands, so what is checked below is the new context alone.
     shutil.rmtree(project.root / "contracts", ignore_errors=True)
     written = project.manage("openapi_contracts", "--write")
@@ -34,7 +28,7 @@ def project_with_new_context(tmp_path_factory: pytest.TempPathFactory) -> Projec
 
 
 def test_startcontext_creates_the_anatomy_and_registers_the_context(
-    project_with_new_context: ProjectCopy,
+    project_with_new_context: Project,
 ) -> None:
     root = project_with_new_context.root
 
@@ -44,19 +38,19 @@ def test_startcontext_creates_the_anatomy_and_registers_the_context(
     assert '    "contexts.loyalty",\n]' in (root / "config/settings.py").read_text(encoding="utf-8")
 
 
-def test_the_new_context_keeps_every_import_contract(project_with_new_context: ProjectCopy) -> None:
+def test_the_new_context_keeps_every_import_contract(project_with_new_context: Project) -> None:
     result = project_with_new_context.lint_imports()
 
     assert result.process.returncode == 0, result.output
 
 
-def test_the_new_context_passes_the_system_checks(project_with_new_context: ProjectCopy) -> None:
+def test_the_new_context_passes_the_system_checks(project_with_new_context: Project) -> None:
     result = project_with_new_context.manage("check", "--fail-level", "WARNING")
 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_new_contexts_first_test_passes(project_with_new_context: ProjectCopy) -> None:
+def test_the_new_contexts_first_test_passes(project_with_new_context: Project) -> None:
     result = project_with_new_context.run(
         sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests/loyalty"
     )
@@ -66,7 +60,7 @@ def test_the_new_contexts_first_test_passes(project_with_new_context: ProjectCop
 
 
 def test_the_context_map_already_shows_the_new_context(
-    project_with_new_context: ProjectCopy,
+    project_with_new_context: Project,
 ) -> None:
     result = project_with_new_context.manage("contextmap", "--check")
 
@@ -78,14 +72,14 @@ def test_the_context_map_already_shows_the_new_context(
 
 
 def test_the_new_context_needs_no_openapi_snapshot_until_it_serves_something(
-    project_with_new_context: ProjectCopy,
+    project_with_new_context: Project,
 ) -> None:
     result = project_with_new_context.manage("openapi_contracts", "--check")
 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_generated_code_is_lint_clean(project_with_new_context: ProjectCopy) -> None:
+def test_the_generated_code_is_lint_clean(project_with_new_context: Project) -> None:
     paths = ("contexts/loyalty", "tests/loyalty")
 
     check = project_with_new_context.run(str(BIN / "ruff"), "check", *paths)
@@ -96,7 +90,7 @@ def test_the_generated_code_is_lint_clean(project_with_new_context: ProjectCopy)
 
 
 def test_a_second_context_with_the_same_name_is_refused(
-    project_with_new_context: ProjectCopy,
+    project_with_new_context: Project,
 ) -> None:
     result = project_with_new_context.manage("startcontext", "loyalty", "--no-contextmap")
 
@@ -104,7 +98,7 @@ def test_a_second_context_with_the_same_name_is_refused(
     assert "already" in result.stderr
 
 
-def test_the_new_context_type_checks(project_with_new_context: ProjectCopy) -> None:
+def test_the_new_context_type_checks(project_with_new_context: Project) -> None:
     result = project_with_new_context.run(str(BIN / "mypy"), "contexts/loyalty", "tests/loyalty")
 
     assert result.returncode == 0, result.stdout + result.stderr

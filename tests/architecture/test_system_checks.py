@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.architecture.project_copy import ROOT, ProjectCopy
+from tests.architecture.project import ROOT, Project
 
-Injection = Callable[[ProjectCopy], None]
+Injection = Callable[[Project], None]
 INJECTIONS: dict[str, Injection] = {}
 
 SETTINGS = "config/settings.py"
@@ -48,7 +48,7 @@ def violation(check_id: str) -> Callable[[Injection], Injection]:
     return register
 
 
-def install_context(project: ProjectCopy, name: str, modules: dict[str, str]) -> None:
+def install_context(project: Project, name: str, modules: dict[str, str]) -> None:
     """A context named `name`, with an AppConfig, the given modules, and its INSTALLED_APPS line."""
     config = (
         "import modulith\n\n\n"
@@ -60,13 +60,13 @@ def install_context(project: ProjectCopy, name: str, modules: dict[str, str]) ->
     project.append(SETTINGS, f'INSTALLED_APPS.append("contexts.{name}")\n')
 
 
-def a_context(project: ProjectCopy, name: str, **modules: str) -> None:
+def a_context(project: Project, name: str, **modules: str) -> None:
     """A well-formed context (api and events present), plus `modules`."""
     install_context(project, name, {"api": "", "events": EVENT.format(context=name), **modules})
 
 
 @violation("modulith.E001")
-def an_event_field_retyped_to_float(project: ProjectCopy) -> None:
+def an_event_field_retyped_to_float(project: Project) -> None:
     retyped = EVENT.format(context="probe_a") + (
         '\nThingHappened.__annotations__["thing_id"] = "float"\n'
     )
@@ -74,7 +74,7 @@ def an_event_field_retyped_to_float(project: ProjectCopy) -> None:
 
 
 @violation("modulith.E002")
-def a_subscription_to_an_event_of_no_installed_context(project: ProjectCopy) -> None:
+def a_subscription_to_an_event_of_no_installed_context(project: Project) -> None:
     handlers = EVENT.format(context="ghost") + (
         "\nfrom modulith import subscribe\n\n\n"
         "@subscribe(ThingHappened)\n"
@@ -85,7 +85,7 @@ def a_subscription_to_an_event_of_no_installed_context(project: ProjectCopy) -> 
 
 
 @violation("modulith.E003")
-def a_handler_annotated_with_the_wrong_event_class(project: ProjectCopy) -> None:
+def a_handler_annotated_with_the_wrong_event_class(project: Project) -> None:
     handlers = (
         "from contexts.probe_a.events import ThingHappened\n"
         "from modulith import subscribe\n\n\n"
@@ -97,12 +97,12 @@ def a_handler_annotated_with_the_wrong_event_class(project: ProjectCopy) -> None
 
 
 @violation("modulith.E004")
-def a_context_without_an_api_module(project: ProjectCopy) -> None:
+def a_context_without_an_api_module(project: Project) -> None:
     install_context(project, "probe_a", {"events": ""})
 
 
 @violation("modulith.E005")
-def a_context_model_routed_to_another_database(project: ProjectCopy) -> None:
+def a_context_model_routed_to_another_database(project: Project) -> None:
     router = (
         "class ElsewhereRouter:\n"
         "    def db_for_read(self, model, **hints):\n"
@@ -118,7 +118,7 @@ def a_context_model_routed_to_another_database(project: ProjectCopy) -> None:
 
 
 @violation("modulith.E006")
-def a_foreign_key_to_another_contexts_model_by_string(project: ProjectCopy) -> None:
+def a_foreign_key_to_another_contexts_model_by_string(project: Project) -> None:
     a_context(project, "probe_a", models=MODEL)
     other = (
         "from django.db import models\n\n\n"
@@ -129,12 +129,12 @@ def a_foreign_key_to_another_contexts_model_by_string(project: ProjectCopy) -> N
 
 
 @violation("modulith.E007")
-def an_unknown_event_transport(project: ProjectCopy) -> None:
+def an_unknown_event_transport(project: Project) -> None:
     project.append(SETTINGS, 'MODULITH["EVENT_TRANSPORT"] = "carrier_pigeon"\n')
 
 
 @violation("modulith.E008")
-def a_context_database_alias_missing_from_databases(project: ProjectCopy) -> None:
+def a_context_database_alias_missing_from_databases(project: Project) -> None:
     project.append(
         SETTINGS,
         'MODULITH["CONTEXT_DATABASES"] = {**MODULITH["CONTEXT_DATABASES"], "probe_a": "nowhere"}\n',
@@ -142,7 +142,7 @@ def a_context_database_alias_missing_from_databases(project: ProjectCopy) -> Non
 
 
 @violation("modulith.E009")
-def an_inbox_kept_no_longer_than_the_outbox(project: ProjectCopy) -> None:
+def an_inbox_kept_no_longer_than_the_outbox(project: Project) -> None:
     project.append(SETTINGS, 'MODULITH["INBOX_RETENTION"] = MODULITH["OUTBOX_RETENTION"]\n')
 
 
@@ -164,13 +164,13 @@ def test_every_system_check_has_a_violation_test() -> None:
     assert not untested, f"Add a violation test for each of these checks: {sorted(untested)}"
 
 
-def test_the_project_as_it_stands_passes_the_system_checks(project: ProjectCopy) -> None:
+def test_the_project_as_it_stands_passes_the_system_checks(project: Project) -> None:
     result = project.manage("check", "--fail-level", "WARNING")
 
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_a_well_formed_probe_context_passes_the_system_checks(project: ProjectCopy) -> None:
+def test_a_well_formed_probe_context_passes_the_system_checks(project: Project) -> None:
     a_context(project, "probe_a", models=MODEL)
 
     result = project.manage("check", "--fail-level", "WARNING")
@@ -179,9 +179,7 @@ def test_a_well_formed_probe_context_passes_the_system_checks(project: ProjectCo
 
 
 @pytest.mark.parametrize("check_id", sorted(INJECTIONS))
-def test_a_violation_fails_the_system_check_that_names_it(
-    project: ProjectCopy, check_id: str
-) -> None:
+def test_a_violation_fails_the_system_check_that_names_it(project: Project, check_id: str) -> None:
     INJECTIONS[check_id](project)
 
     result = project.manage("check")

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from rest_framework.test import APIClient
 from django.test import override_settings
+from rest_framework.test import APIClient
 
 from modulith.models import InboxMessage, OutboxMessage
 from modulith.relay import relay_once
@@ -38,14 +38,12 @@ def wait_until(condition: Callable[[], bool], timeout: float = 30.0, what: str =
 
 
 def _purge(broker_url: str) -> None:
-    from kombu import Connection
+    """Empty the listener queue, declaring it if needed (messages left by an earlier run)."""
+    from kombu import Connection, Queue
 
     with Connection(broker_url) as connection:
-        channel = connection.default_channel
-        try:
-            channel.queue_purge(LISTENER_QUEUE)
-        except Exception:  # noqa: BLE001 - the queue may not exist yet
-            pass
+        Queue(LISTENER_QUEUE, routing_key=LISTENER_QUEUE)(connection.default_channel).declare()
+        connection.default_channel.queue_purge(LISTENER_QUEUE)
 
 
 @pytest.fixture
@@ -59,7 +57,9 @@ def redis_worker(django_db_setup, django_db_blocker) -> Iterator[tuple[str, Work
 
     url = services.require(services.REDIS_URL, 6379, "Redis")
     _purge(url)
-    with start_worker(queues=[LISTENER_QUEUE], env=worker_env(broker_url=url, transports=CELERY_LISTENER)) as worker:
+    with start_worker(
+        queues=[LISTENER_QUEUE], env=worker_env(broker_url=url, transports=CELERY_LISTENER)
+    ) as worker:
         yield url, worker
 
 
@@ -69,7 +69,9 @@ def rabbitmq_worker(django_db_setup, django_db_blocker) -> Iterator[tuple[str, W
 
     url = services.require(services.RABBITMQ_URL, 5672, "RabbitMQ")
     _purge(url)
-    with start_worker(queues=[LISTENER_QUEUE], env=worker_env(broker_url=url, transports=CELERY_LISTENER)) as worker:
+    with start_worker(
+        queues=[LISTENER_QUEUE], env=worker_env(broker_url=url, transports=CELERY_LISTENER)
+    ) as worker:
         yield url, worker
 
 

@@ -31,7 +31,9 @@ def remote_database_url(tmp_path) -> Iterator[str]:
     import psycopg
 
     name = f"{settings['NAME']}_remote_{uuid.uuid4().hex[:6]}"
-    admin_url = database_url({**settings, "NAME": "postgres"}).replace("postgres://", "postgresql://", 1)
+    admin_url = database_url({**settings, "NAME": "postgres"}).replace(
+        "postgres://", "postgresql://", 1
+    )
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:

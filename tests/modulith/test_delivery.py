@@ -16,9 +16,7 @@ from tests.modulith.contexts.sample.services import thing_happen
 HANDLER = "listener.on_thing_happened"
 
 
-def test_a_redelivered_envelope_is_acknowledged_without_running_the_handler(
-    db, thing_id, effects
-):
+def test_a_redelivered_envelope_is_acknowledged_without_running_the_handler(db, thing_id, effects):
     envelope, first = deliver_to(HANDLER, ThingHappened(thing_id=thing_id))
 
     again = [redeliver(HANDLER, envelope) for _ in range(3)]
@@ -50,9 +48,7 @@ def test_a_failing_handler_never_fails_the_publisher(thing_id, effects):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_same_envelope_delivered_five_times_concurrently_has_its_effect_once(
-    thing_id, effects
-):
+def test_the_same_envelope_delivered_five_times_concurrently_has_its_effect_once(thing_id, effects):
     from modulith.testing import make_envelope
 
     envelope = make_envelope(ThingHappened(thing_id=thing_id, behaviour=Behaviour.SLOW))

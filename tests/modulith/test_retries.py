@@ -30,12 +30,15 @@ def retry_policy(modulith_settings):
 def test_retry_delays_grow_exponentially_with_jitter_and_a_cap(modulith_settings):
     modulith_settings(RETRY_BASE_DELAY=2.0, RETRY_MAX_DELAY=10.0)
 
-    samples = {attempt: [retry_delay(attempt).total_seconds() for _ in range(200)] for attempt in (1, 2, 3, 6)}
+    samples = {
+        attempt: [retry_delay(attempt).total_seconds() for _ in range(200)]
+        for attempt in (1, 2, 3, 6)
+    }
 
-    assert 1.0 <= min(samples[1]) and max(samples[1]) <= 2.0
-    assert 2.0 <= min(samples[2]) and max(samples[2]) <= 4.0
-    assert 4.0 <= min(samples[3]) and max(samples[3]) <= 8.0
-    assert 5.0 <= min(samples[6]) and max(samples[6]) <= 10.0
+    assert min(samples[1]) >= 1.0 and max(samples[1]) <= 2.0
+    assert min(samples[2]) >= 2.0 and max(samples[2]) <= 4.0
+    assert min(samples[3]) >= 4.0 and max(samples[3]) <= 8.0
+    assert min(samples[6]) >= 5.0 and max(samples[6]) <= 10.0
     assert len(set(samples[3])) > 150  # jitter spreads retries of many events
 
 
@@ -48,7 +51,9 @@ def test_a_failing_handler_retries_with_growing_delays_then_becomes_a_dead_lette
     delays, early_resends = [], []
     while row.status == InboxStatus.RETRYING:
         delays.append((row.next_attempt_at - failed_at).total_seconds())
-        early_resends.append(resend_due_retries("default", now=row.next_attempt_at - timedelta(seconds=0.1)))
+        early_resends.append(
+            resend_due_retries("default", now=row.next_attempt_at - timedelta(seconds=0.1))
+        )
         failed_at = timezone.now()
         resend_due_retries("default", now=row.next_attempt_at)
         row.refresh_from_db()

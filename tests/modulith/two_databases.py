@@ -74,9 +74,7 @@ def main() -> dict[str, object]:
             )
             for alias in ("default", "remote")
         },
-        "arrivals_in_remote": sorted(
-            Arrival.objects.using("remote").values_list("to", flat=True)
-        ),
+        "arrivals_in_remote": sorted(Arrival.objects.using("remote").values_list("to", flat=True)),
         "arrivals_routed_to": Arrival.objects.db,
         "event_ids": sorted([moved["id"], stranded["id"]]),
     }

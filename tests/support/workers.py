@@ -34,7 +34,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +73,8 @@ class Worker:
 
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool) at once."""
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait(timeout=10)
 
     def stop(self, timeout: float = 15.0) -> None:
@@ -149,8 +147,7 @@ def start_worker(
 ) -> Iterator[Worker]:
     """Start a worker for `queues`, wait until it is ready, stop it when the block ends."""
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
-    log_file = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)
-    log_path = Path(log_file.name)
+    log_path = Path(tempfile.mkstemp(prefix="celery-worker-", suffix=".log")[1])
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",
         "-Q", ",".join(queues),
@@ -160,21 +157,21 @@ def start_worker(
         # Tests want a quiet, quick worker: no broadcast chatter with other workers.
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: stop() reaches the pool too
-    )
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() reaches the pool too
+        )
     worker = Worker(process, log_path, name)
     try:
         worker.wait_for_log(" ready.")
         yield worker
     finally:
         worker.stop()
-        log_file.close()
         log_path.unlink(missing_ok=True)
 
 

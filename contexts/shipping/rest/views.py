@@ -19,7 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contexts.shipping import api, selectors, services
+from contexts.shipping import selectors, services
+from contexts.shipping.api import NoShippingRate, ParcelLine, quote
 from contexts.shipping.models import DEFAULT_CURRENCY, Shipment
 from modulith.http.authentication import request_principal
 from modulith.http.permissions import IsStaff
@@ -65,7 +66,7 @@ class ShipmentOutput(serializers.Serializer):
     cancelled_at = serializers.DateTimeField(allow_null=True)
 
     @extend_schema_field(TrackingStepOutput(many=True))
-    def get_tracking(self, shipment: Shipment) -> list[dict[str, Any]]:
+    def get_tracking(self, shipment: Shipment) -> Any:
         steps = [
             ("created", shipment.created_at),
             ("dispatched", shipment.dispatched_at),
@@ -187,7 +188,7 @@ class QuoteView(APIView):
     permission_classes = [AllowAny]
 
     class QuoteInput(serializers.Serializer):
-        lines = ParcelLineInput(many=True, min_length=1, max_length=100)
+        lines = serializers.ListField(child=ParcelLineInput(), min_length=1, max_length=100)
         country = serializers.RegexField(
             r"^[A-Za-z]{2}$",
             help_text="Destination, ISO 3166-1 alpha-2.",
@@ -219,19 +220,19 @@ class QuoteView(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            quote = api.quote(
-                lines=[api.ParcelLine(**line) for line in data["lines"]],
+            parcel_quote = quote(
+                lines=[ParcelLine(**line) for line in data["lines"]],
                 country=data["country"],
                 currency=data["currency"],
             )
-        except api.NoShippingRate as no_rate:
+        except NoShippingRate as no_rate:
             raise ProblemError(
                 status=422,
                 problem_type="/problems/no-shipping-rate",
                 title="No shipping rate",
                 detail=str(no_rate),
             ) from no_rate
-        return Response(self.QuoteOutput(quote).data)
+        return Response(self.QuoteOutput(parcel_quote).data)
 
 
 def state_conflict(conflict: services.ShipmentStateConflict) -> ProblemError:

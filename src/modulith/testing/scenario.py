@@ -68,7 +68,7 @@ class Scenario:
         return matches[0]
 
     def expect_no_event(self, event_class: type, /) -> Scenario:
-        found = self.captured.of_type(event_class)
+        found: list[object] = self.captured.of_type(event_class)
         if found:
             raise AssertionError(f"expected no {event_class.__name__}, found {found}")
         return self

@@ -1,11 +1,11 @@
 """`manage.py events <action>`: operate the event kernel.
 
-    relay     dispatch pending outbox rows and run due retries, in a loop (or --once)
-    dead      list dead letters
-    replay    replay dead letters: --id N [--id M …] | --subscription NAME | --all
-    purge     delete dispatched outbox rows and processed inbox rows past their retention
-    schedule  register the periodic jobs (relay, purge) in django-celery-beat, idempotently
-    schemas   --check the event contracts under contracts/events/, or --write them
+relay     dispatch pending outbox rows and run due retries, in a loop (or --once)
+dead      list dead letters
+replay    replay dead letters: --id N [--id M …] | --subscription NAME | --all
+purge     delete dispatched outbox rows and processed inbox rows past their retention
+schedule  register the periodic jobs (relay, purge) in django-celery-beat, idempotently
+schemas   --check the event contracts under contracts/events/, or --write them
 """
 
 from __future__ import annotations
@@ -99,7 +99,9 @@ class Command(BaseCommand):
         self.stdout.write("relay stopped")
 
     def _report_round(self, result: RelayRound) -> None:
-        self.stdout.write(f"dispatched {result.dispatched} event(s), re-sent {result.retried} retry(s)")
+        self.stdout.write(
+            f"dispatched {result.dispatched} event(s), re-sent {result.retried} retry(s)"
+        )
 
     def _dead(self, *, subscription: str | None, **_: Any) -> None:
         letters = dead_letters(subscription=subscription)
@@ -130,9 +132,7 @@ class Command(BaseCommand):
 
     def _purge(self, **_: Any) -> None:
         purged = purge_everywhere()
-        self.stdout.write(
-            f"deleted {purged.outbox} outbox row(s) and {purged.inbox} inbox row(s)"
-        )
+        self.stdout.write(f"deleted {purged.outbox} outbox row(s) and {purged.inbox} inbox row(s)")
 
     def _schedule(self, **_: Any) -> None:
         if not beat_installed():

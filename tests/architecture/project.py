@@ -1,8 +1,9 @@
-"""A throwaway copy of the project, to break a rule on purpose and watch the checks catch it.
+"""The project, or a throwaway copy of it to break a rule on purpose and watch the checks catch it.
 
-Checks run in subprocesses (lint-imports, manage.py) with the copy first on PYTHONPATH, so the
-copy's code wins over the editable install of src/. Injected files are undone by `restore()`,
-so one copy can serve a whole test module.
+Checks run in subprocesses (lint-imports, manage.py), as `make lint` runs them: with the
+project's root first on PYTHONPATH, so a copy's code wins over the editable install of src/,
+and without the test-only apps that pytest installs. Files a test injects into a copy are undone
+by `restore()`, so one copy can serve a whole test module.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
-# What runs the checks; tests that need more (pytest, docs) pass `extra`.
+# What a copy needs to run the checks; tests that need more (pytest, docs) pass `extra`.
 PROJECT_PARTS = ("src", "contexts", "config", "importlinter.ini", "manage.py")
 IGNORED = shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", "*.pyc", "*.sqlite3")
 
@@ -32,16 +33,17 @@ MACHINE_SPECIFIC = (
     "EVENT_TRANSPORT",
     "CELERY_BROKER_URL",
     "DJANGO_SETTINGS_MODULE",
+    "SHOP_TEST_APPS",
 )
 
 
 @dataclass
-class ProjectCopy:
+class Project:
     root: Path
     _originals: dict[Path, str | None] = field(default_factory=dict)
 
     @classmethod
-    def make(cls, destination: Path, extra: tuple[str, ...] = ()) -> ProjectCopy:
+    def copy(cls, destination: Path, extra: tuple[str, ...] = ()) -> Project:
         for part in (*PROJECT_PARTS, *extra):
             source = ROOT / part
             if source.is_dir():
@@ -51,9 +53,10 @@ class ProjectCopy:
                 shutil.copy2(source, destination / part)
         return cls(destination)
 
-    # --- Changing files, reversibly -------------------------------------------------------------
+    # --- Changing a copy's files, reversibly ----------------------------------------------------
 
     def write(self, relative: str, text: str) -> Path:
+        assert self.root != ROOT, "inject violations into a copy, never into the project"
         path = self.root / relative
         self._remember(path)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,37 @@
+"""Fixtures of the end-to-end tests: a real HTTP server (live_server), real tokens, real events.
+
+The tests are transactional (nothing is rolled back, so on_commit fires and events flow) with a
+serialized rollback, so that the data migrations (shipping's rate table) are back for each test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from pytest_django.fixtures import Settings
+from rest_framework.throttling import ScopedRateThrottle
+
+from tests.orders.tokens import use_test_signing_key
+
+# A Redis database of their own for the e2e tests' Celery queues, so that no other suite's
+# workers consume them (the queue names, ctx.<context>, are the same everywhere).
+E2E_BROKER_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/12")
+
+
+@pytest.fixture
+def e2e_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    use_test_signing_key(settings)
+    # Every scenario registers and logs in customers from 127.0.0.1; identity's per-address
+    # throttles would start refusing them within a minute.
+    for scope in ("register", "token"):
+        monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, None)
+    yield settings
+
+
+@pytest.fixture
+def broker_url() -> str:
+    from tests.support import services
+
+    return services.require(E2E_BROKER_URL, 6379, "Redis")
