@@ -9,6 +9,8 @@ authorization is still being decided).
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from contexts.orders.events import OrderCancelled, OrderConfirmed, OrderPlaced, OrderRejected
 from contexts.payments import services
 from modulith import PermanentError, subscribe
@@ -35,9 +37,16 @@ def on_order_confirmed(event: OrderConfirmed) -> None:
 
 @subscribe(OrderRejected)
 def on_order_rejected(event: OrderRejected) -> None:
-    services.payment_reverse(order_id=event.order_id, customer_id=event.customer_id)
+    _give_money_back(event.order_id, event.customer_id)
 
 
 @subscribe(OrderCancelled)
 def on_order_cancelled(event: OrderCancelled) -> None:
-    services.payment_reverse(order_id=event.order_id, customer_id=event.customer_id)
+    _give_money_back(event.order_id, event.customer_id)
+
+
+def _give_money_back(order_id: UUID, customer_id: UUID) -> None:
+    try:
+        services.payment_reverse(order_id=order_id, customer_id=customer_id)
+    except services.PaymentNotReversible as error:
+        raise PermanentError(str(error)) from error

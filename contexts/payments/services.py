@@ -52,6 +52,10 @@ class PaymentNotCapturable(Exception):
     """The order was confirmed but its money cannot be captured. Retrying cannot help."""
 
 
+class PaymentNotReversible(Exception):
+    """The provider refuses to void or refund. Retrying cannot help: a person must look."""
+
+
 # --- Payment methods ----------------------------------------------------------------------------
 
 
@@ -166,29 +170,37 @@ def payment_reverse(*, order_id: UUID, customer_id: UUID) -> Payment:
     authorization (PaymentVoided), refund a capture (PaymentRefunded).
 
     If the order's OrderPlaced has not reached payments yet, leave a tombstone so that it never
-    authorizes. Raises PaymentNotSettledYet while an authorization is in flight, and
-    ProviderUnavailable (retry later) when the provider does not answer.
+    authorizes. Raises PaymentNotSettledYet while an authorization is in flight,
+    PaymentNotReversible when the provider refuses, and ProviderUnavailable (retry later) when
+    the provider does not answer.
     """
     payment = _payment_locked_or_tombstone(order_id=order_id, customer_id=customer_id)
     if payment.status == PaymentStatus.PENDING:
         raise PaymentNotSettledYet(order_id)
     provider = get_provider()
-    if payment.status == PaymentStatus.AUTHORIZED:
-        provider.void(idempotency_key=_key(payment, "void"), reference=payment.provider_reference)
-        return _payment_record(
-            payment, expected=PaymentStatus.AUTHORIZED, status=PaymentStatus.VOIDED
-        )
-    if payment.status == PaymentStatus.CAPTURED:
-        assert payment.amount is not None
-        provider.refund(
-            idempotency_key=_key(payment, "refund"),
-            reference=payment.provider_reference,
-            amount=payment.amount,
-            currency=payment.currency,
-        )
-        return _payment_record(
-            payment, expected=PaymentStatus.CAPTURED, status=PaymentStatus.REFUNDED
-        )
+    try:
+        if payment.status == PaymentStatus.AUTHORIZED:
+            provider.void(
+                idempotency_key=_key(payment, "void"), reference=payment.provider_reference
+            )
+            return _payment_record(
+                payment, expected=PaymentStatus.AUTHORIZED, status=PaymentStatus.VOIDED
+            )
+        if payment.status == PaymentStatus.CAPTURED:
+            assert payment.amount is not None
+            provider.refund(
+                idempotency_key=_key(payment, "refund"),
+                reference=payment.provider_reference,
+                amount=payment.amount,
+                currency=payment.currency,
+            )
+            return _payment_record(
+                payment, expected=PaymentStatus.CAPTURED, status=PaymentStatus.REFUNDED
+            )
+    except ProviderDeclined as declined:
+        raise PaymentNotReversible(
+            f"The provider refused to give back the payment of order {order_id}: {declined.detail}"
+        ) from declined
     # failed, voided, refunded or abandoned: no money is held, nothing to give back.
     return payment
 

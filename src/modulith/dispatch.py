@@ -37,6 +37,24 @@ class TransportNotConfiguredError(RuntimeError):
     pass
 
 
+@contextmanager
+def bookkeeping(alias: str) -> Iterator[None]:
+    """A transaction for the kernel's own bookkeeping: claims, leases, dispatched marks.
+
+    On PostgreSQL it commits without waiting for the WAL flush (synchronous_commit off): a
+    crash may forget such a write, which only makes a relay send the event again, and the
+    subscriber's inbox absorbs the duplicate. It saves one disk flush per event, the biggest
+    single cost of dispatching after commit. The data itself stays consistent: PostgreSQL
+    flushes the WAL in order, so nothing written later can survive while this is lost.
+    """
+    with transaction.atomic(using=alias):
+        connection = transaction.get_connection(alias)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
 class Sender:
     """Sends envelopes to subscriptions through their contexts' transports.
 
@@ -162,7 +180,7 @@ def relay_outbox(alias: str, *, limit: int | None = None, respect_availability: 
 def claim_pending(alias: str, *, limit: int, anyway: bool = False) -> list[tuple[str, Envelope]]:
     """Reserve up to `limit` claimable rows for this process for the claim lease."""
     now = timezone.now()
-    with transaction.atomic(using=alias):
+    with bookkeeping(alias):
         pending = OutboxMessage.objects.using(alias).filter(dispatched_at__isnull=True)
         if not anyway:
             pending = pending.filter(available_at__lte=now)
@@ -180,9 +198,10 @@ def claim_pending(alias: str, *, limit: int, anyway: bool = False) -> list[tuple
 
 def _mark_dispatched(alias: str, event_ids: list[str]) -> None:
     if event_ids:
-        OutboxMessage.objects.using(alias).filter(
-            id__in=event_ids, dispatched_at__isnull=True
-        ).update(dispatched_at=timezone.now())
+        with bookkeeping(alias):
+            OutboxMessage.objects.using(alias).filter(
+                id__in=event_ids, dispatched_at__isnull=True
+            ).update(dispatched_at=timezone.now())
 
 
 def _release(alias: str, event_ids: list[str], error: Exception) -> None:
@@ -190,13 +209,14 @@ def _release(alias: str, event_ids: list[str], error: Exception) -> None:
     if not event_ids:
         return
     rows = OutboxMessage.objects.using(alias).filter(id__in=event_ids)
-    attempts = max(rows.values_list("dispatch_attempts", flat=True), default=0) + 1
-    delay: timedelta = retry_delay(attempts)
-    rows.update(
-        dispatch_attempts=F("dispatch_attempts") + 1,
-        last_error=f"{type(error).__name__}: {error}"[:2000],
-        available_at=timezone.now() + delay,
-    )
+    with bookkeeping(alias):
+        attempts = max(rows.values_list("dispatch_attempts", flat=True), default=0) + 1
+        delay: timedelta = retry_delay(attempts)
+        rows.update(
+            dispatch_attempts=F("dispatch_attempts") + 1,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            available_at=timezone.now() + delay,
+        )
 
 
 def _release_safely(alias: str, event_ids: list[str], error: Exception) -> None:

@@ -13,10 +13,9 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
-from modulith.dispatch import sending
+from modulith.dispatch import bookkeeping, sending
 from modulith.envelope import Envelope
 from modulith.models import InboxMessage, InboxStatus
 from modulith.settings import kernel_settings
@@ -54,7 +53,7 @@ def resend_due_retries(
 def claim_due(
     alias: str, *, now: datetime, limit: int | None = None, ids: Iterable[int] | None = None
 ) -> list[tuple[str, Envelope]]:
-    with transaction.atomic(using=alias):
+    with bookkeeping(alias):
         due = InboxMessage.objects.using(alias).filter(
             status=InboxStatus.RETRYING, next_attempt_at__lte=now
         )

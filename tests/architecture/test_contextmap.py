@@ -79,8 +79,8 @@ def test_the_diagram_draws_api_calls_solid_and_events_dotted() -> None:
 
     text = render_context_map(context_map)
 
-    assert '    orders -->|"api"| catalog' in text
-    assert '    orders -.->|"OrderPlaced"| stock' in text
+    assert '    ctx_orders -->|"api"| ctx_catalog' in text
+    assert '    ctx_orders -.->|"OrderPlaced"| ctx_stock' in text
 
 
 def test_each_context_has_a_canvas_with_what_it_offers_and_needs() -> None:

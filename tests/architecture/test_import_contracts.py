@@ -73,6 +73,11 @@ def a_context_connects_a_post_save_receiver(project: Project) -> None:
     )
 
 
+@violation("no-raw-sql")
+def a_context_opens_a_database_cursor(project: Project) -> None:
+    project.package("contexts/probe_a", {"selectors": "from django.db import connection\n"})
+
+
 def test_every_contract_has_a_violation_test() -> None:
     contracts = set(contract_names(ROOT / "importlinter.ini"))
 
@@ -115,6 +120,16 @@ def test_a_context_may_call_another_contexts_api_and_both_may_exchange_events(
     assert result.broken == set(), result.output
 
 
+def test_a_selector_that_calls_a_service_breaks_the_layers(project: Project) -> None:
+    project.package(
+        "contexts/probe_a", {"selectors": "from contexts.probe_a import services\n", "services": ""}
+    )
+
+    result = project.lint_imports()
+
+    assert result.broken == {"context-layers"}, result.output
+
+
 def test_a_broken_contract_says_which_rule_and_how_to_fix_it(project: Project) -> None:
     a_context_imports_another_contexts_models(project)
 
@@ -122,3 +137,33 @@ def test_a_broken_contract_says_which_rule_and_how_to_fix_it(project: Project) -
 
     assert "Rule 1 of DESIGN.md" in result.output
     assert "Fix:" in result.output
+
+
+def record_known_violation(project: Project, contract_id: str, entry: str) -> None:
+    config = (project.root / "importlinter.ini").read_text(encoding="utf-8")
+    section = f"[importlinter:contract:{contract_id}]\n"
+    recorded = f"ignore_imports =\n    # reason: a test records it.\n    {entry}\n"
+    project.write("importlinter.ini", config.replace(section, section + recorded))
+
+
+def test_a_recorded_violation_keeps_the_contract(project: Project) -> None:
+    models_import_services(project)
+    record_known_violation(
+        project, "context-layers", "contexts.probe_a.models -> contexts.probe_a.services"
+    )
+
+    result = project.lint_imports()
+
+    assert result.process.returncode == 0, result.output
+
+
+def test_a_record_that_outlived_its_violation_fails_the_lint(project: Project) -> None:
+    project.package("contexts/probe_a", {"models": "", "services": ""})
+    record_known_violation(
+        project, "context-layers", "contexts.probe_a.models -> contexts.probe_a.services"
+    )
+
+    result = project.lint_imports()
+
+    assert result.process.returncode != 0, result.output
+    assert "contexts.probe_a.models -> contexts.probe_a.services" in result.output

@@ -44,7 +44,7 @@ def test_settings_without_a_context_list_are_refused_with_what_to_do() -> None:
         register_in_settings("INSTALLED_APPS = []\n", "contexts.loyalty")
 
 
-@pytest.mark.parametrize("name", ["Loyalty", "loyalty-points", "1st", "class", "json", ""])
+@pytest.mark.parametrize("name", ["Loyalty", "loyalty-points", "1st", "class", ""])
 def test_a_name_that_cannot_be_a_package_and_label_is_refused(name: str) -> None:
     with pytest.raises(ScaffoldError):
         validate_name(name, taken_labels=set())

@@ -13,7 +13,10 @@ import pytest
 from pytest_django.fixtures import Settings
 from rest_framework.throttling import ScopedRateThrottle
 
+from modulith.testing.fixtures import event_transports
 from tests.orders.tokens import use_test_signing_key
+
+__all__ = ["event_transports"]  # the test kit's fixture, for the topologies to switch transports
 
 # A Redis database of their own for the e2e tests' Celery queues, so that no other suite's
 # workers consume them (the queue names, ctx.<context>, are the same everywhere).

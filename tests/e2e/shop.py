@@ -198,6 +198,12 @@ class Customer:
         with self.client() as http:
             return http.post(f"/api/orders/{order_id}/cancel/")
 
+    def payment_statuses(self, order_id: str) -> list[str]:
+        """Statuses of the order's payments as payments shows them to the customer."""
+        with self.client() as http:
+            page = expect(http.get("/api/payments/", params={"limit": 1000}), 200)
+        return [p["status"] for p in page["results"] if p["order_id"] == order_id]
+
     def wait_for_order(
         self, order_id: str, check: Callable[[dict[str, Any]], bool], what: str
     ) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from contexts.payments.providers import reset_breaker
-from modulith.testing.fixtures import event_transports  # noqa: F401 - the fixture, used below
 from tests.e2e.scenarios import SCENARIOS, Breaker, last_units_under_a_rush
 from tests.e2e.shop import Shop
 from tests.support.workers import start_worker, use_broker, worker_env

@@ -159,3 +159,25 @@ def test_a_worker_killed_in_the_middle_of_a_handler_has_its_delivery_run_again_o
     assert effects(thing_id, "on_thing_happened") == 1
     assert (inbox.status, inbox.attempts) == ("processed", 1)
     assert "WorkerLostError" in worker.log() or "killed" in worker.log().lower()
+
+
+@pytest.mark.redis
+def test_a_delivery_that_failed_in_a_worker_is_sent_to_it_again_when_its_retry_is_due(
+    redis_worker, celery_listener, thing_id, effects, modulith_settings
+):
+    url, _ = redis_worker
+    modulith_settings(RETRY_BASE_DELAY=0.2, RETRY_MAX_DELAY=0.2)
+    from tests.modulith.contexts.listener.models import Repair
+
+    with use_broker(url):
+        thing_happen(thing_id=thing_id, behaviour=Behaviour.FAIL)
+        wait_until(
+            lambda: InboxMessage.objects.filter(status="retrying").exists(),
+            what="the worker to record the failure",
+        )
+        Repair.objects.create(thing_id=thing_id)
+        wait_until(lambda: relay_once().retried == 1, timeout=10, what="the retry to fall due")
+
+    wait_until(lambda: effects(thing_id, "on_thing_happened") == 1, what="the retried delivery")
+    inbox = InboxMessage.objects.get(subscription="listener.on_thing_happened")
+    assert (inbox.status, inbox.attempts) == ("processed", 2)

@@ -66,11 +66,12 @@ def test_a_claimed_row_is_left_alone_by_other_relays_until_its_lease_ends(db, th
     assert len(first) == 1 and second == [] and len(after_lease) == 1
 
 
-def _pending_outbox(count: int) -> list[str]:
+def _pending_outbox(count: int, thing_id: uuid.UUID | None = None) -> list[str]:
+    """Committed, claimable outbox rows that no process dispatched (as if it died)."""
     now = timezone.now()
     rows = []
     for _ in range(count):
-        envelope = make_envelope(ThingHappened(thing_id=uuid.uuid4()))
+        envelope = make_envelope(ThingHappened(thing_id=thing_id or uuid.uuid4()))
         rows.append(
             OutboxMessage(
                 id=envelope["id"],
@@ -139,3 +140,51 @@ def test_two_relays_at_once_dispatch_every_one_of_1000_events_exactly_once(
     assert len(set(sent)) == 2000
     assert {event_id for _, event_id in sent} == {str(event_id) for event_id in event_ids}
     assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_relay_loop_dispatches_pending_events_and_runs_due_retries_until_stopped(effects):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from modulith.testing import deliver_to
+    from tests.modulith.contexts.listener.models import Repair
+    from tests.modulith.contexts.sample.events import Behaviour
+    from tests.support.workers import ROOT, database_url
+
+    stranded, failing = uuid.uuid4(), uuid.uuid4()
+    _pending_outbox(1, thing_id=stranded)
+    deliver_to(
+        "listener.on_thing_happened", ThingHappened(thing_id=failing, behaviour=Behaviour.FAIL)
+    )
+    Repair.objects.create(thing_id=failing)  # the fix; the retry falls due in under a second
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "SHOP_TEST_APPS": "true",
+        "DATABASE_URL": database_url(connections["default"].settings_dict),
+        "DATABASE_CONN_MAX_AGE": "0",
+    }
+
+    relay = subprocess.Popen(
+        [sys.executable, "manage.py", "events", "relay", "--interval", "0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (
+            effects(stranded) == 2 and effects(failing, "on_thing_happened") == 1
+        ):
+            time.sleep(0.1)
+    finally:
+        relay.send_signal(signal.SIGTERM)
+        output, _ = relay.communicate(timeout=15)
+
+    assert effects(stranded) == 2  # both subscriptions
+    assert effects(failing, "on_thing_happened") == 1
+    assert "relay stopped" in output
+    assert relay.returncode == 0

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from modulith.http.authentication import Role, TokenPrincipal
 from tests.notifications.conftest import ClientFor
 from tests.notifications.factories import NotificationFactory
+from tests.support.auth import BearerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,14 @@ def test_notifications_need_a_token() -> None:
 
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_real_access_token_is_enough_to_list_ones_notifications(bearer: BearerFactory) -> None:
+    recipient_id = uuid.uuid4()
+    mine = NotificationFactory(recipient_id=recipient_id)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=bearer(recipient_id))
+
+    response = client.get(NOTIFICATIONS)
+
+    assert [item["id"] for item in response.json()["results"]] == [str(mine.id)]

@@ -308,3 +308,21 @@ def test_placed_confirmed_cancelled_authorizes_captures_and_refunds_in_that_orde
         "shop.payments.payment.refunded.v1",
     ]
     assert payment_of(placed.order_id).status == PaymentStatus.REFUNDED
+
+
+def test_a_refund_the_provider_refuses_is_dead_lettered(monkeypatch: pytest.MonkeyPatch) -> None:
+    from contexts.payments import services
+    from contexts.payments.providers import ProviderDeclined
+
+    class RefusingProvider:
+        def refund(self, **kwargs: object) -> object:
+            raise ProviderDeclined("charge_disputed", "The charge is disputed.")
+
+    monkeypatch.setattr(services, "get_provider", RefusingProvider)
+    payment = PaymentFactory(status=PaymentStatus.CAPTURED)
+
+    _, outcome = deliver_to(CANCELLED, OrderCancelledFactory(order_id=payment.order_id))
+
+    assert outcome == Outcome.DEAD
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CAPTURED

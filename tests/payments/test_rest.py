@@ -13,6 +13,7 @@ from contexts.payments.models import PaymentMethod, PaymentStatus
 from modulith.http.authentication import Role, TokenPrincipal
 from tests.payments.conftest import ClientFor, MakePrincipal
 from tests.payments.factories import PaymentFactory, PaymentMethodFactory
+from tests.support.auth import BearerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +198,16 @@ def test_staff_see_any_payment(client_for: ClientFor, staff: TokenPrincipal) -> 
 
 def test_payments_need_a_token() -> None:
     assert APIClient().get(PAYMENTS).status_code == 401
+
+
+def test_a_real_access_token_is_enough_to_save_and_list_cards(bearer: BearerFactory) -> None:
+    customer_id = uuid.uuid4()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=bearer(customer_id, roles=["customer"]))
+
+    created = client.post(METHODS, {"token": "tok_visa"}, format="json")
+    listed = client.get(METHODS)
+
+    assert created.status_code == 201
+    assert PaymentMethod.objects.get(id=created.json()["id"]).customer_id == customer_id
+    assert [item["id"] for item in listed.json()["results"]] == [created.json()["id"]]

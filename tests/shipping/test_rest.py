@@ -13,6 +13,7 @@ from contexts.shipping.models import ShipmentStatus
 from modulith.http.authentication import TokenPrincipal
 from tests.shipping.conftest import ClientFor
 from tests.shipping.factories import ShipmentFactory
+from tests.support.auth import BearerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +202,23 @@ def test_a_quote_request_without_lines_is_a_field_error() -> None:
 
     assert response.status_code == 400
     assert [error["field"] for error in response.json()["errors"]] == ["lines"]
+
+
+def test_a_real_access_token_is_enough_to_track_ones_shipment(bearer: BearerFactory) -> None:
+    customer_id = uuid.uuid4()
+    shipment = ShipmentFactory(customer_id=customer_id)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=bearer(customer_id, roles=["customer"]))
+
+    response = client.get(detail(shipment.id))
+
+    assert response.status_code == 200
+    assert response.json()["tracking_number"] == shipment.tracking_number
+
+
+def test_a_real_staff_token_is_enough_to_dispatch(bearer: BearerFactory) -> None:
+    shipment = ShipmentFactory()
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=bearer(roles=["staff"]))
+
+    assert client.post(dispatch(shipment.id)).status_code == 200

@@ -21,6 +21,7 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from modulith.architecture.graph import ApiImport, api_imports, build_import_graph
+from modulith.architecture.openapi import context_prefix
 from modulith.contexts import ContextConfig, all_contexts
 from modulith.events import all_event_specs
 from modulith.subscriptions import all_subscriptions
@@ -118,36 +119,31 @@ def collect_context_map() -> ContextMap:
 def _canvas(
     context: ContextConfig, tasks: list[tuple[str, CeleryTask]], endpoints: list[Endpoint]
 ) -> ContextCanvas:
+    """What one context offers and needs (in no particular order: rendering sorts)."""
     api = _public_module(context, "api")
-    prefix = f"/api/{context.label}/"
+    prefix = context_prefix(context.label)
     return ContextCanvas(
         name=context.label,
         package=context.name,
         verbose_name=str(context.verbose_name),
         queue=context.queue,
         database_alias=context.database_alias,
-        api_functions=tuple(sorted(_api_functions(api))) if api else (),
-        api_types=tuple(sorted(_defined_classes(api, _is_dto))) if api else (),
-        api_errors=tuple(sorted(_defined_classes(api, _is_exception))) if api else (),
+        api_functions=tuple(_api_functions(api)) if api else (),
+        api_types=tuple(_defined_classes(api, _is_dto)) if api else (),
+        api_errors=tuple(_defined_classes(api, _is_exception)) if api else (),
         published=tuple(
-            sorted(
-                PublishedEvent(spec.cls.__name__, spec.type)
-                for spec in all_event_specs()
-                if spec.context == context.label
-            )
+            PublishedEvent(spec.cls.__name__, spec.type)
+            for spec in all_event_specs()
+            if spec.context == context.label
         ),
-        endpoints=tuple(sorted(e for e in endpoints if e.path.startswith(prefix))),
-        tasks=tuple(
-            sorted(
-                task
-                for module, task in tasks
-                if module == context.name or module.startswith(f"{context.name}.")
-            )
-        ),
-        tables=tuple(
-            sorted(Table(model.__name__, model._meta.db_table) for model in context.get_models())
-        ),
+        endpoints=tuple(e for e in endpoints if e.path.startswith(prefix)),
+        tasks=tuple(task for module, task in tasks if _within(module, context.name)),
+        tables=tuple(Table(model.__name__, model._meta.db_table) for model in context.get_models()),
     )
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(f"{package}.")
 
 
 def _public_module(context: ContextConfig, name: str) -> ModuleType | None:
@@ -233,9 +229,8 @@ def _celery_tasks() -> list[tuple[str, CeleryTask]]:
     celery.current_app is the app config/celery.py created (Celery makes the newest app the
     current one), reached without importing config, which modulith must not do.
     """
-    from celery import current_app
+    from celery import current_app as app
 
-    app = current_app._get_current_object()
     # autodiscover_tasks() is lazy: this imports every installed app's tasks module now.
     app.loader.import_default_modules()
     found = []
@@ -350,17 +345,23 @@ def _names(names: list[str]) -> str:
     return ", ".join(names) if names else "—"
 
 
+def _node(name: str) -> str:
+    # Prefixed: a context called "end" or "graph" would otherwise be a Mermaid keyword.
+    return f"ctx_{name}"
+
+
 def _diagram(context_map: ContextMap) -> list[str]:
     lines = ["```mermaid", "flowchart LR"]
     for canvas in context_map.contexts:
-        lines.append(f'    {canvas.name}["{canvas.name}<br/>{canvas.queue}"]')
+        lines.append(f'    {_node(canvas.name)}["{canvas.name}<br/>{canvas.queue}"]')
     for caller, callee in sorted({(i.caller, i.callee) for i in context_map.api_imports}):
-        lines.append(f'    {caller} -->|"api"| {callee}')
+        lines.append(f'    {_node(caller)} -->|"api"| {_node(callee)}')
     events_by_pair: dict[tuple[str, str], set[str]] = {}
     for flow in context_map.event_flows:
         events_by_pair.setdefault((flow.publisher, flow.subscriber), set()).add(flow.event_class)
     for (publisher, subscriber), events in sorted(events_by_pair.items()):
-        lines.append(f'    {publisher} -.->|"{"<br/>".join(sorted(events))}"| {subscriber}')
+        label = "<br/>".join(sorted(events))
+        lines.append(f'    {_node(publisher)} -.->|"{label}"| {_node(subscriber)}')
     lines.append("```")
     return lines
 
@@ -384,55 +385,63 @@ def _render_canvas(context_map: ContextMap, canvas: ContextCanvas) -> list[str]:
         "",
         f"{canvas.verbose_name}: package `{canvas.package}`, queue `{canvas.queue}`, "
         f"database alias `{canvas.database_alias}`.",
-        "",
-        "### Public api",
-        "",
     ]
-    if canvas.api_functions:
-        for function in canvas.api_functions:
-            summary = f": {function.summary}" if function.summary else ""
-            lines.append(f"- `{function.signature}`{summary}")
-    else:
-        lines.append("No functions.")
-    if canvas.api_types:
-        lines += ["", f"DTOs: {', '.join(f'`{name}`' for name in canvas.api_types)}."]
-    if canvas.api_errors:
-        lines += ["", f"Errors: {', '.join(f'`{name}`' for name in canvas.api_errors)}."]
+    sections = {
+        "Public api": _api_section(canvas),
+        "Calls the api of": [
+            f"- {i.callee}: `{i.importer}` imports `{i.imported}`"
+            for i in context_map.api_imports
+            if i.caller == canvas.name
+        ],
+        "Publishes": _published_section(context_map, canvas),
+        "Consumes": _consumed_section(context_map, canvas),
+        "REST endpoints": _endpoints_section(canvas),
+        "Celery tasks": [f"- `{task.name}` on queue `{task.queue}`" for task in canvas.tasks],
+        "Models": [f"- {table.model}: table `{table.table}`" for table in canvas.tables],
+    }
+    for title, section in sections.items():
+        lines += ["", f"### {title}", "", *(section or ["None."])]
+    return lines
 
-    lines += ["", "### Calls the api of", ""]
-    calls = [i for i in context_map.api_imports if i.caller == canvas.name]
-    lines += [f"- {i.callee}: `{i.importer}` imports `{i.imported}`" for i in calls] or ["Nobody."]
 
-    lines += ["", "### Publishes", ""]
+def _api_section(canvas: ContextCanvas) -> list[str]:
+    functions = [
+        f"- `{function.signature}`" + (f": {function.summary}" if function.summary else "")
+        for function in canvas.api_functions
+    ]
+    types = [f"DTOs: {', '.join(f'`{name}`' for name in canvas.api_types)}."]
+    errors = [f"Errors: {', '.join(f'`{name}`' for name in canvas.api_errors)}."]
+    blocks = [functions, types if canvas.api_types else [], errors if canvas.api_errors else []]
+    lines: list[str] = []
+    for block in filter(None, blocks):
+        lines += ["", *block] if lines else block
+    return lines
+
+
+def _consumed_section(context_map: ContextMap, canvas: ContextCanvas) -> list[str]:
+    return [
+        f"- `{flow.subscription}` ← {flow.event_class} `{flow.event_type}` from {flow.publisher}"
+        for flow in sorted(context_map.event_flows, key=lambda flow: flow.subscription)
+        if flow.subscriber == canvas.name
+    ]
+
+
+def _published_section(context_map: ContextMap, canvas: ContextCanvas) -> list[str]:
     subscribers: dict[str, list[str]] = {}
     for flow in context_map.event_flows:
-        subscribers.setdefault(flow.event_type, []).append(flow.subscription)
-    if canvas.published:
-        for event in canvas.published:
-            to = ", ".join(f"`{name}`" for name in sorted(subscribers.get(event.event_type, [])))
-            lines.append(f"- {event.event_class} `{event.event_type}` → {to or 'no subscriber'}")
-    else:
-        lines.append("No events.")
+        subscribers.setdefault(flow.event_type, []).append(f"`{flow.subscription}`")
+    return [
+        f"- {event.event_class} `{event.event_type}` → "
+        f"{', '.join(sorted(subscribers.get(event.event_type, []))) or 'no subscriber'}"
+        for event in canvas.published
+    ]
 
-    lines += ["", "### Consumes", ""]
-    consumed = [flow for flow in context_map.event_flows if flow.subscriber == canvas.name]
-    lines += [
-        f"- `{flow.subscription}` ← {flow.event_class} `{flow.event_type}` from {flow.publisher}"
-        for flow in sorted(consumed, key=lambda flow: (flow.subscription, flow.event_type))
-    ] or ["No events."]
 
-    lines += ["", "### REST endpoints", ""]
-    if canvas.endpoints:
-        lines += ["| Methods | Path | View |", "|---|---|---|"]
-        lines += [
-            f"| {' '.join(e.methods) or '—'} | `{e.path}` | `{e.view}` |" for e in canvas.endpoints
-        ]
-    else:
-        lines.append("None.")
-
-    lines += ["", "### Celery tasks", ""]
-    lines += [f"- `{task.name}` on queue `{task.queue}`" for task in canvas.tasks] or ["None."]
-
-    lines += ["", "### Models", ""]
-    lines += [f"- {table.model}: table `{table.table}`" for table in canvas.tables] or ["None."]
-    return lines
+def _endpoints_section(canvas: ContextCanvas) -> list[str]:
+    if not canvas.endpoints:
+        return []
+    return [
+        "| Methods | Path | View |",
+        "|---|---|---|",
+        *(f"| {' '.join(e.methods) or '—'} | `{e.path}` | `{e.view}` |" for e in canvas.endpoints),
+    ]

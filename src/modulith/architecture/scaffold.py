@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import keyword
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
@@ -52,8 +51,8 @@ def validate_name(name: str, *, taken_labels: set[str]) -> None:
             f"{name!r} is not a valid context name: use lowercase letters, digits and "
             "underscores, starting with a letter (it becomes a package, an app label and a URL)."
         )
-    if keyword.iskeyword(name) or name in sys.stdlib_module_names:
-        raise ScaffoldError(f"{name!r} is a Python keyword or standard module; choose another.")
+    if keyword.iskeyword(name):
+        raise ScaffoldError(f"{name!r} is a Python keyword, which cannot name a package.")
     if name in taken_labels:
         raise ScaffoldError(f"An installed app is already labelled {name!r}; choose another name.")
 

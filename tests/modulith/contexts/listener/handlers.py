@@ -8,7 +8,7 @@ from pathlib import Path
 
 from modulith import PermanentError, subscribe
 from tests.modulith.contexts.listener.models import Effect, Repair
-from tests.modulith.contexts.sample.events import Behaviour, ThingHappened
+from tests.modulith.contexts.sample.events import Behaviour, ThingHappened, ThingNoted
 
 # Long enough for a test to find and kill the process; never reached otherwise.
 PAUSE_SECONDS = 60
@@ -25,6 +25,11 @@ def on_thing_happened(event: ThingHappened) -> None:
 def audit_thing_happened(event: ThingHappened) -> None:
     """A second subscription to the same event: it must not care how the first one fares."""
     Effect.objects.create(handler="audit_thing_happened", thing_id=event.thing_id, pid=os.getpid())
+
+
+@subscribe(ThingNoted)
+def on_thing_noted(event: ThingNoted) -> None:
+    Effect.objects.create(handler="on_thing_noted", thing_id=event.thing_id, pid=os.getpid())
 
 
 def _behave(event: ThingHappened) -> None:

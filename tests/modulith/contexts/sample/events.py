@@ -61,3 +61,12 @@ class ThingValued:
     valid_until: date
     parts: tuple[Part, ...]
     tags: tuple[str, ...] = ()
+
+
+@event("shop.sample.thing.noted.v1", subject="thing_id")
+@dataclass(frozen=True)
+class ThingNoted:
+    """Heard by exactly one handler (listener.on_thing_noted): the benchmark's event."""
+
+    thing_id: UUID
+    note: str

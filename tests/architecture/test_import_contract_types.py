@@ -1,10 +1,10 @@
-"""The custom import-linter contract reads full dotted names out of import statements."""
+"""The forbidden_external import contract reads full dotted names out of import statements."""
 
 from __future__ import annotations
 
 import pytest
 
-from modulith.architecture.contracts import imported_names, names_module
+from modulith.architecture.import_contracts import imported_names, names_module
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,312 @@
+"""Event kernel benchmark: prints figures and ratios (not a test; nothing here is asserted).
+
+    make bench-events                       # or: python bench/events.py
+    BENCH_DATABASE_URL=postgres://… BENCH_BROKER_URL=redis://… python bench/events.py
+
+Runs on PostgreSQL and Redis (defaults: postgres://postgres@127.0.0.1:5432/shop_bench, created
+if missing and migrated, and redis://127.0.0.1:6379/14), with the kernel tests' throw-away
+contexts: sample publishes ThingNoted, listener.on_thing_noted inserts one row.
+
+(a) publish + in-process delivery vs calling the handler directly in the same transaction;
+    both do the same business write (insert a Thing). Target: ratio <= 2.0.
+(b) relay throughput draining 10,000 pending events to the broker vs raw kombu publishing of
+    the same envelopes over one connection. Target: ratio >= 0.5.
+(c) commit-to-handler latency with the celery transport and a real worker (prefork, -c 1).
+    Targets: p50 <= 20 ms, p99 <= 100 ms.
+Figures and their interpretation are recorded in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# DEBUG off: with it on, Django records every query in memory, which skews the figures.
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("SECRET_KEY", "benchmark-only-key-not-secret")
+os.environ["SHOP_TEST_APPS"] = "true"
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shop_bench"
+)
+os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("LOG_LEVEL", "ERROR")
+
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "2000"))
+RELAY_EVENTS = int(os.environ.get("BENCH_RELAY_EVENTS", "10000"))
+LATENCY_SAMPLES = int(os.environ.get("BENCH_LATENCY_SAMPLES", "300"))
+QUEUE = "ctx.listener"
+
+
+def ensure_database() -> None:
+    """Create the benchmark database if it does not exist (PostgreSQL only)."""
+    import environ
+    import psycopg
+
+    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
+    if not config["ENGINE"].endswith("postgresql"):
+        sys.exit("The benchmark runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
+    admin = (
+        f"host={config['HOST'] or '127.0.0.1'} port={config['PORT'] or 5432} "
+        f"user={config['USER'] or 'postgres'} dbname=postgres"
+    )
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+ensure_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import override_settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from modulith import publish  # noqa: E402
+from modulith.dispatch import relay_outbox  # noqa: E402
+from modulith.models import InboxMessage, OutboxMessage  # noqa: E402
+from modulith.testing import make_envelope  # noqa: E402
+from tests.modulith.contexts.listener.handlers import on_thing_noted  # noqa: E402
+from tests.modulith.contexts.listener.models import Effect  # noqa: E402
+from tests.modulith.contexts.sample.events import ThingNoted  # noqa: E402
+from tests.modulith.contexts.sample.models import Thing  # noqa: E402
+from tests.support.workers import start_worker, use_broker, worker_env  # noqa: E402
+
+
+def reset_tables() -> None:
+    for model in (OutboxMessage, InboxMessage, Effect, Thing):
+        model.objects.all().delete()
+
+
+def celery_listener() -> override_settings:
+    modulith = {**django.conf.settings.MODULITH}
+    modulith["CONTEXT_TRANSPORTS"] = {**modulith["CONTEXT_TRANSPORTS"], "listener": "celery"}
+    return override_settings(MODULITH=modulith)
+
+
+def per_event_microseconds(run, count: int) -> float:
+    start = time.perf_counter()
+    for _ in range(count):
+        run()
+    return (time.perf_counter() - start) / count * 1e6
+
+
+# --- (a) ---------------------------------------------------------------------------------------
+
+
+def direct_call() -> None:
+    thing_id = uuid.uuid4()
+    with transaction.atomic():
+        Thing.objects.create(id=thing_id, note="noted")
+        on_thing_noted(ThingNoted(thing_id=thing_id, note="noted"))
+
+
+def publish_and_deliver() -> None:
+    thing_id = uuid.uuid4()
+    with transaction.atomic():
+        Thing.objects.create(id=thing_id, note="noted")
+        publish(ThingNoted(thing_id=thing_id, note="noted"))
+    # Delivery ran in the on_commit callback, before atomic() returned.
+
+
+def statements_per_event(run) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured.captured_queries)
+
+
+def bench_publish_overhead() -> dict[str, float]:
+    reset_tables()
+    per_event_microseconds(direct_call, 200)  # warm-up: connections, caches
+    per_event_microseconds(publish_and_deliver, 200)
+    # Interleaved short rounds, so both sides see the same machine load; medians of rounds.
+    rounds = 20
+    direct_rounds, kernel_rounds = [], []
+    for _ in range(rounds):
+        direct_rounds.append(per_event_microseconds(direct_call, max(1, SAMPLES // rounds)))
+        kernel_rounds.append(per_event_microseconds(publish_and_deliver, max(1, SAMPLES // rounds)))
+    direct = statistics.median(direct_rounds)
+    kernel = statistics.median(kernel_rounds)
+    assert Effect.objects.filter(handler="on_thing_noted").count() == Thing.objects.count()
+    return {
+        "direct_us": direct,
+        "kernel_us": kernel,
+        "ratio": kernel / direct,
+        "direct_statements": statements_per_event(direct_call),
+        "kernel_statements": statements_per_event(publish_and_deliver),
+    }
+
+
+# --- (b) ---------------------------------------------------------------------------------------
+
+
+def pending_rows(count: int) -> list[dict]:
+    now = timezone.now()
+    envelopes = [
+        make_envelope(ThingNoted(thing_id=uuid.uuid4(), note="relayed")) for _ in range(count)
+    ]
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                id=envelope["id"],
+                event_type=envelope["type"],
+                source_context="sample",
+                envelope=envelope,
+                available_at=now,
+            )
+            for envelope in envelopes
+        ],
+        batch_size=1000,
+    )
+    return envelopes
+
+
+def purge_queue(broker_url: str) -> None:
+    from kombu import Connection, Exchange, Queue
+
+    with Connection(broker_url) as broker:
+        queue = Queue(QUEUE, Exchange(QUEUE), routing_key=QUEUE)(broker.default_channel)
+        queue.declare()
+        queue.purge()
+
+
+def queue_length(broker_url: str) -> int:
+    from kombu import Connection
+
+    with Connection(broker_url) as broker:
+        return broker.default_channel.queue_declare(QUEUE, passive=True).message_count
+
+
+def bench_relay_throughput(broker_url: str) -> dict[str, float]:
+    from kombu import Connection, Exchange, Queue
+
+    reset_tables()
+    envelopes = pending_rows(RELAY_EVENTS)
+    purge_queue(broker_url)
+    with celery_listener(), use_broker(broker_url):
+        start = time.perf_counter()
+        while relay_outbox("default") > 0:
+            pass
+        relay_seconds = time.perf_counter() - start
+    relayed = queue_length(broker_url)
+
+    purge_queue(broker_url)
+    start = time.perf_counter()
+    with Connection(broker_url) as broker:
+        producer = broker.Producer(serializer="json")
+        queue = Queue(QUEUE, Exchange(QUEUE), routing_key=QUEUE)
+        for envelope in envelopes:
+            producer.publish(
+                envelope,
+                exchange=queue.exchange,
+                routing_key=QUEUE,
+                declare=[queue],
+                retry=False,
+                delivery_mode=2,
+            )
+    raw_seconds = time.perf_counter() - start
+    raw = queue_length(broker_url)
+    purge_queue(broker_url)
+    return {
+        "relay_per_s": RELAY_EVENTS / relay_seconds,
+        "raw_per_s": RELAY_EVENTS / raw_seconds,
+        "ratio": raw_seconds / relay_seconds,
+        "relayed_messages": relayed,
+        "raw_messages": raw,
+    }
+
+
+# --- (c) ---------------------------------------------------------------------------------------
+
+
+def bench_latency(broker_url: str) -> dict[str, float]:
+    reset_tables()
+    purge_queue(broker_url)
+    env = worker_env(broker_url=broker_url, transports={"listener": "celery"})
+    env["LOG_LEVEL"] = "WARNING"
+    committed_at: dict[uuid.UUID, float] = {}
+    with start_worker(queues=[QUEUE], env=env), celery_listener(), use_broker(broker_url):
+        for index in range(LATENCY_SAMPLES + 20):
+            thing_id = uuid.uuid4()
+            with transaction.atomic():
+                Thing.objects.create(id=thing_id, note="latency")
+                # Runs first among the on_commit callbacks: the moment the commit returned.
+                transaction.on_commit(
+                    lambda thing_id=thing_id: committed_at.__setitem__(thing_id, time.time())
+                )
+                publish(ThingNoted(thing_id=thing_id, note="latency"))
+            if index < 20:  # warm-up: the first tasks pay for imports and connections
+                committed_at.pop(thing_id)
+            time.sleep(0.01)  # one event at a time: latency, not queueing under load
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            handled = dict(
+                Effect.objects.filter(thing_id__in=list(committed_at)).values_list(
+                    "thing_id", "created_at"
+                )
+            )
+            if len(handled) == len(committed_at):
+                break
+            time.sleep(0.2)
+    latencies = sorted(
+        (handled[thing_id].timestamp() - committed) * 1000
+        for thing_id, committed in committed_at.items()
+    )
+    return {
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)],
+        "max_ms": latencies[-1],
+        "samples": len(latencies),
+    }
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    broker_url = os.environ["CELERY_BROKER_URL"]
+    database = connection.settings_dict["NAME"]
+    print(f"database {database} on {connection.vendor}, broker {broker_url}")
+
+    a = bench_publish_overhead()
+    print(
+        f"(a) direct handler call      {a['direct_us']:8.0f} us/event"
+        f"  ({a['direct_statements']} SQL statements, 1 durable commit)\n"
+        f"    publish + inprocess      {a['kernel_us']:8.0f} us/event"
+        f"  ({a['kernel_statements']} SQL statements, 2 durable commits)\n"
+        f"    ratio                    {a['ratio']:8.2f}x   (target <= 2.0)"
+    )
+
+    b = bench_relay_throughput(broker_url)
+    print(
+        f"(b) relay to broker          {b['relay_per_s']:8.0f} events/s"
+        f"  ({b['relayed_messages']} messages)\n"
+        f"    raw kombu publish        {b['raw_per_s']:8.0f} events/s"
+        f"  ({b['raw_messages']} messages)\n"
+        f"    ratio                    {b['ratio']:8.2f}x   (target >= 0.5)"
+    )
+
+    c = bench_latency(broker_url)
+    print(
+        f"(c) commit-to-handler p50    {c['p50_ms']:8.1f} ms   (target <= 20)\n"
+        f"    commit-to-handler p99    {c['p99_ms']:8.1f} ms   (target <= 100)\n"
+        f"    max                      {c['max_ms']:8.1f} ms   over {c['samples']} events"
+    )
+    reset_tables()
+
+
+if __name__ == "__main__":
+    main()

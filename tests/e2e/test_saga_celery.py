@@ -1,0 +1,187 @@
+"""The saga end to end with every context on the Celery transport (Redis broker).
+
+This process serves HTTP (live_server) and publishes; Celery worker processes run every handler:
+one worker for payments (so that a scenario can hold payments back by stopping it) and one for
+all the other ctx.* queues. Scenarios poll the HTTP API until orders settle, exactly as with
+in-process events; only the topology differs.
+"""
+
+from __future__ import annotations
+
+import email
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings as django_settings
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from tests.e2e.conftest import E2E_BROKER_URL
+from tests.e2e.scenarios import SCENARIOS, Breaker, last_units_under_a_rush
+from tests.e2e.shop import Shop
+from tests.support import services
+from tests.support.workers import ROOT, start_worker, use_broker, worker_env
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CONTEXTS = ("identity", "catalog", "shipping", "inventory", "payments", "orders", "notifications")
+OTHER_QUEUES = [f"ctx.{context}" for context in CONTEXTS if context != "payments"]
+
+# The breaker the workers run with. Their settings come from the environment only; the
+# PAYMENTS_* variables take effect if config/settings reads them, else the defaults apply.
+QUICK_BREAKER = Breaker(fail_max=3, reset_seconds=2.0, provider_timeout_seconds=0.5)
+DEFAULT_BREAKER = Breaker(fail_max=5, reset_seconds=30.0, provider_timeout_seconds=2.0)
+
+
+def workers_breaker() -> Breaker:
+    if hasattr(django_settings, "PAYMENTS_BREAKER_FAIL_MAX"):
+        return QUICK_BREAKER
+    return DEFAULT_BREAKER
+
+
+class Workers:
+    """The worker processes of the module, and the lever that stops and restarts payments."""
+
+    def __init__(self, broker_url: str, mail_dir: Path) -> None:
+        self.breaker = workers_breaker()
+        self.env = worker_env(
+            broker_url=broker_url,
+            transports=dict.fromkeys(CONTEXTS, "celery"),
+            extra={
+                "EMAIL_URL": f"filemail:///{mail_dir}",
+                "EVENT_RETRY_BASE_SECONDS": "0.2",
+                "EVENT_RETRY_MAX_SECONDS": "2",
+                "PAYMENTS_BREAKER_FAIL_MAX": str(self.breaker.fail_max),
+                "PAYMENTS_BREAKER_RESET_SECONDS": str(self.breaker.reset_seconds),
+                "PAYMENTS_PROVIDER_TIMEOUT_SECONDS": str(self.breaker.provider_timeout_seconds),
+            },
+        )
+        self.running = ExitStack()
+        self.payments = ExitStack()
+
+    def start(self) -> None:
+        self.running.enter_context(start_worker(queues=OTHER_QUEUES, env=self.env, concurrency=2))
+        # Handlers that fail are retried by the relay (not by Celery countdowns), as in
+        # production where beat or `manage.py events relay` runs it.
+        self.running.enter_context(start_relay(self.env))
+        self.start_payments()
+
+    def start_payments(self) -> None:
+        self.payments.enter_context(start_worker(queues=["ctx.payments"], env=self.env))
+
+    def stop_payments(self) -> None:
+        self.payments.close()
+
+    def stop(self) -> None:
+        self.payments.close()
+        self.running.close()
+
+
+@contextmanager
+def start_relay(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "events", "relay", "--interval", "0.2"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def celery_broker_url() -> str:
+    return services.require(E2E_BROKER_URL, 6379, "Redis")
+
+
+@pytest.fixture(scope="module")
+def mail_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e-mail")
+
+
+@pytest.fixture(scope="module")
+def workers(
+    django_db_setup: None,
+    celery_broker_url: str,
+    mail_dir: Path,
+) -> Iterator[Workers]:
+    # Leftovers of an aborted run would be delivered to these workers.
+    client = redis.Redis.from_url(celery_broker_url)
+    client.delete(*[f"ctx.{context}" for context in CONTEXTS])
+    pool = Workers(celery_broker_url, mail_dir)
+    pool.start()
+    yield pool
+    pool.stop()
+
+
+class OnCelery:
+    def __init__(self, workers: Workers, mail_dir: Path) -> None:
+        self.workers = workers
+        self.mail_dir = mail_dir
+        self.breaker = workers.breaker
+
+    def emails_to(self, address: str) -> list[str]:
+        subjects = []
+        for path in sorted(self.mail_dir.glob("*.log")):
+            # The file backend writes each message followed by a line of 79 dashes.
+            for raw in path.read_text(errors="replace").split("-" * 79):
+                message = email.message_from_string(raw.strip())
+                if address in str(message.get("To", "")):
+                    subjects.append(str(message.get("Subject", "")))
+        return subjects
+
+    @contextmanager
+    def payments_paused(self) -> Iterator[None]:
+        self.workers.stop_payments()
+        try:
+            yield
+        finally:
+            self.workers.start_payments()
+
+
+@pytest.fixture
+def topology(
+    workers: Workers,
+    mail_dir: Path,
+    celery_broker_url: str,
+    e2e_settings: Settings,
+    event_transports: Callable[..., None],
+) -> Iterator[OnCelery]:
+    # This process publishes too (the HTTP requests live_server serves): same transports.
+    event_transports(**dict.fromkeys(CONTEXTS, "celery"))
+    with use_broker(celery_broker_url):
+        yield OnCelery(workers, mail_dir)
+
+
+@pytest.fixture
+def shop(live_server: LiveServer, e2e_settings: Settings) -> Shop:
+    return Shop(base_url=live_server.url, timeout=float(os.environ.get("E2E_CELERY_TIMEOUT", 45)))
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_the_saga_on_celery(shop: Shop, topology: OnCelery, scenario: str) -> None:
+    SCENARIOS[scenario](shop, topology)
+
+
+@pytest.mark.usefixtures("postgres")
+def test_twenty_buyers_for_five_units_on_celery(shop: Shop, topology: OnCelery) -> None:
+    last_units_under_a_rush(shop, topology, buyers=20, units=5)
