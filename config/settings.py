@@ -116,7 +116,9 @@ def _database(url: str) -> dict:
     return config
 
 
-DATABASES = {"default": _database(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR}/db.sqlite3"))}
+DATABASES = {
+    "default": _database(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR}/db.sqlite3"))
+}
 
 # Contexts that own a database of their own: "payments=postgres:///shop_payments,...".
 CONTEXT_DATABASES: dict[str, str] = env.dict("CONTEXT_DATABASES", default={})
@@ -154,11 +156,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # RS256 key material. In production the private key comes from JWT_PRIVATE_KEY (PEM text) or
 # JWT_PRIVATE_KEY_FILE; in development `make run` generates one under var/keys/.
 JWT_PRIVATE_KEY = env.str("JWT_PRIVATE_KEY", default="")
-JWT_PRIVATE_KEY_FILE = env.str("JWT_PRIVATE_KEY_FILE", default=str(VAR_DIR / "keys" / "jwt-private.pem"))
+JWT_PRIVATE_KEY_FILE = env.str(
+    "JWT_PRIVATE_KEY_FILE", default=str(VAR_DIR / "keys" / "jwt-private.pem")
+)
 # Extra public keys (PEM files) still accepted for verification while keys rotate.
 JWT_PREVIOUS_PUBLIC_KEY_FILES = env.list("JWT_PREVIOUS_PUBLIC_KEY_FILES", default=[])
 JWT_ACCESS_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_ACCESS_TOKEN_SECONDS", default=600))
-JWT_REFRESH_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_REFRESH_TOKEN_SECONDS", default=7 * 24 * 3600))
+JWT_REFRESH_TOKEN_LIFETIME = timedelta(
+    seconds=env.int("JWT_REFRESH_TOKEN_SECONDS", default=7 * 24 * 3600)
+)
 # An extracted service without the keys above verifies with the JWK Set published by identity
 # (https://<identity>/.well-known/jwks.json); empty in the monolith.
 JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
@@ -241,7 +247,9 @@ MODULITH = {
 # --- Contexts' own settings --------------------------------------------------------------------
 
 # How long inventory holds stock for a pending order before releasing it.
-INVENTORY_RESERVATION_TTL = timedelta(seconds=env.int("INVENTORY_RESERVATION_TTL_SECONDS", default=900))
+INVENTORY_RESERVATION_TTL = timedelta(
+    seconds=env.int("INVENTORY_RESERVATION_TTL_SECONDS", default=900)
+)
 
 # --- Celery (see DESIGN.md section 7) -----------------------------------------------------------
 

@@ -5,11 +5,11 @@ JWT keys in a temporary directory come from tests/conftest.py for every test."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
-
 
 
 @pytest.fixture(autouse=True)

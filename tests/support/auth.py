@@ -1,7 +1,7 @@
 """Bearer tokens for tests of any context, signed with the test session's key (tests/conftest.py).
 
-    def test_customer_sees_own_orders(api_client, bearer):
-        api_client.credentials(HTTP_AUTHORIZATION=bearer(customer_id))
+def test_customer_sees_own_orders(api_client, bearer):
+    api_client.credentials(HTTP_AUTHORIZATION=bearer(customer_id))
 """
 
 from __future__ import annotations

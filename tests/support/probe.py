@@ -12,7 +12,9 @@ url = sys.argv[1]
 if reachable(url, 5432):
     sys.exit(0)
 if running_in_ci():
-    print(f"PostgreSQL is unreachable at {url}; CI requires the PostgreSQL test run.", file=sys.stderr)
+    print(
+        f"PostgreSQL is unreachable at {url}; CI requires the PostgreSQL test run.", file=sys.stderr
+    )
     sys.exit(2)
 print(f"SKIPPED the PostgreSQL test run: nothing answers at {url}.", file=sys.stderr)
 sys.exit(1)

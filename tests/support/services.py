@@ -23,7 +23,9 @@ def running_in_ci() -> bool:
 def reachable(url: str, default_port: int, timeout: float = 1.0) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout
+        ):
             return True
     except OSError:
         return False

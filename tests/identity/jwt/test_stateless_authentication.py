@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from modulith.http.authentication import public_jwk, request_principal
 from modulith.http.permissions import IsCustomer, IsStaff
+from tests.identity.problems import assert_problem, assert_unauthorized
 from tests.support.jwt_keys import (
     JwtKeys,
     access_claims,
@@ -34,7 +35,6 @@ from tests.support.jwt_keys import (
     rs256,
     signed,
 )
-from tests.identity.problems import assert_problem, assert_unauthorized
 
 
 class WhoAmIView(APIView):

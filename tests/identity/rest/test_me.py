@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.identity.factories import UserFactory
-from tests.support.jwt_keys import JwtKeys, access_claims, signed
 from tests.identity.problems import assert_problem, assert_unauthorized
+from tests.support.jwt_keys import JwtKeys, access_claims, signed
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from tests.identity.factories import PASSWORD, UserFactory
-from tests.support.jwt_keys import JwtKeys, kid_of
 from tests.identity.problems import assert_problem, assert_unauthorized
+from tests.support.jwt_keys import JwtKeys, kid_of
 
 pytestmark = pytest.mark.django_db
 
