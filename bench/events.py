@@ -290,6 +290,18 @@ def main() -> None:
         f"    ratio                    {a['ratio']:8.2f}x   (target <= 2.0)"
     )
 
+    # The same comparison with commits that cost no disk flush (synchronous_commit off on this
+    # session, for both sides): what the kernel costs besides the extra durable commit.
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    fast = bench_publish_overhead()
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO ON")
+    print(
+        f"(a') without flush cost:     direct {fast['direct_us']:.0f} us, "
+        f"kernel {fast['kernel_us']:.0f} us, ratio {fast['ratio']:.2f}x"
+    )
+
     b = bench_relay_throughput(broker_url)
     print(
         f"(b) relay to broker          {b['relay_per_s']:8.0f} events/s"

@@ -11,6 +11,9 @@ from tests.support import services
 from tests.support.auth import BearerFactory, bearer_factory
 from tests.support.jwt_keys import JwtKeys, write_keys
 
+# The event kernel's test kit: captured_events, drain_events, event_transports, scenario.
+pytest_plugins = ["modulith.testing.fixtures"]
+
 
 @pytest.fixture
 def redis_url() -> str:

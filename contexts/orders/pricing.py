@@ -10,7 +10,6 @@ from contexts.catalog.api import ProductDTO
 
 # Every currency the shop sells in has two decimal places (ISO 4217 minor unit 2).
 MINOR_UNIT = Decimal("0.01")
-DEFAULT_CURRENCY = "EUR"
 
 
 def round_money(amount: Decimal) -> Decimal:

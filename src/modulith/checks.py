@@ -172,6 +172,7 @@ def check_relations_across_contexts(app_configs: Any = None, **kwargs: Any) -> l
 def relation_errors(model: Any, context: ContextConfig) -> list[CheckMessage]:
     """Every relation field of `model` (in `context`) that points into another context."""
     errors: list[CheckMessage] = []
+    label = model._meta.label
     for field in model._meta.get_fields(include_hidden=False):
         remote = getattr(field, "remote_field", None)
         # Reverse relations belong to the model that declares the field; skip them here.
@@ -181,7 +182,7 @@ def relation_errors(model: Any, context: ContextConfig) -> list[CheckMessage]:
         if target is not None and target.label != context.label:
             errors.append(
                 Error(
-                    f"{model._meta.label}.{field.name} is a {type(field).__name__} to "
+                    f"{label}.{field.name} is a {type(field).__name__} to "
                     f"{target.label}: a relation across contexts.",
                     hint=f"Store the {target.label} id in a plain field (e.g. UUIDField) and "
                     f"resolve it through {target.name}.api.",

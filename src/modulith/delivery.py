@@ -11,6 +11,7 @@ import enum
 import logging
 import random
 import traceback
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -40,19 +41,33 @@ class _AlreadyReceived(Exception):
     """The inbox already holds a row for this delivery: take the slow path."""
 
 
-def deliver(subscription: Subscription, envelope: Envelope) -> Outcome:
-    """Deliver once. Never raises for a handler failure: it records a retry or a dead letter."""
+def deliver(
+    subscription: Subscription,
+    envelope: Envelope,
+    *,
+    on_success: Callable[[], None] | None = None,
+) -> Outcome:
+    """Deliver once. Never raises for a handler failure: it records a retry or a dead letter.
+
+    `on_success` runs inside the delivery's transaction once the handler succeeded (dispatch
+    uses it to mark the outbox row in the same commit); it does not run for any other outcome.
+    """
     alias = subscription.context.database_alias
     try:
         try:
-            return _deliver_first_time(alias, subscription, envelope)
+            return _deliver_first_time(alias, subscription, envelope, on_success)
         except _AlreadyReceived:
-            return _deliver_again(alias, subscription, envelope)
+            return _deliver_again(alias, subscription, envelope, on_success)
     except Exception as error:  # noqa: BLE001 - a handler's failure is recorded, never propagated
         return _record_failure(alias, subscription, envelope, error)
 
 
-def _deliver_first_time(alias: str, subscription: Subscription, envelope: Envelope) -> Outcome:
+def _deliver_first_time(
+    alias: str,
+    subscription: Subscription,
+    envelope: Envelope,
+    on_success: Callable[[], None] | None,
+) -> Outcome:
     """The common case in three statements: insert the inbox row as processed, run the handler,
     commit. A concurrent delivery of the same envelope blocks on the unique key until this
     transaction ends, then takes the slow path and finds the row processed (or, after a
@@ -73,10 +88,17 @@ def _deliver_first_time(alias: str, subscription: Subscription, envelope: Envelo
             # and the insert was its first statement.
             raise _AlreadyReceived from None
         _run_handler(subscription, envelope)
+        if on_success is not None:
+            on_success()
     return Outcome.PROCESSED
 
 
-def _deliver_again(alias: str, subscription: Subscription, envelope: Envelope) -> Outcome:
+def _deliver_again(
+    alias: str,
+    subscription: Subscription,
+    envelope: Envelope,
+    on_success: Callable[[], None] | None,
+) -> Outcome:
     """A row exists: a duplicate, a retry, or a dead letter that was not replayed."""
     with transaction.atomic(using=alias):
         inbox = _lock_inbox_row(alias, subscription, envelope)
@@ -91,6 +113,8 @@ def _deliver_again(alias: str, subscription: Subscription, envelope: Envelope) -
         inbox.processed_at = timezone.now()
         inbox.next_attempt_at = None
         inbox.save(using=alias)
+        if on_success is not None:
+            on_success()
     return Outcome.PROCESSED
 
 

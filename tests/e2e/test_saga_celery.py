@@ -31,7 +31,7 @@ from tests.support.workers import ROOT, start_worker, use_broker, worker_env
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.redis,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 CONTEXTS = ("identity", "catalog", "shipping", "inventory", "payments", "orders", "notifications")

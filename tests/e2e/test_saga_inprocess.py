@@ -23,7 +23,7 @@ from tests.support.workers import start_worker, use_broker, worker_env
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

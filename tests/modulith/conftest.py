@@ -10,13 +10,6 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-# The test kit's pytest plugin, until the root conftest lists it in pytest_plugins.
-from modulith.testing.fixtures import (  # noqa: F401
-    captured_events,
-    drain_events,
-    event_transports,
-    scenario,
-)
 from tests.modulith.contexts.listener.models import Effect
 
 LISTENER_QUEUE = "ctx.listener"

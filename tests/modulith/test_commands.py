@@ -78,3 +78,28 @@ def test_the_purge_command_reports_what_it_deleted(db):
     call_command("events", "purge", stdout=out)
 
     assert "deleted 0 outbox row(s) and 0 inbox row(s)" in out.getvalue()
+
+
+def test_the_beat_tasks_relay_and_purge_when_called(db, thing_id, effects):
+    from modulith.tasks import purge_task, relay_task
+
+    thing_happen(thing_id=thing_id)
+    OutboxMessage.objects.update(available_at=timezone.now())
+
+    relayed = relay_task()
+    purged = purge_task()
+
+    assert relayed == {"dispatched": 1, "retried": 0}
+    assert purged == {"outbox": 0, "inbox": 0}
+    assert effects(thing_id) == 2
+
+
+def test_the_admin_lists_outbox_and_inbox_with_filters(admin_client, thing_id):
+    thing_happen(thing_id=thing_id)
+    drain()
+
+    outbox = admin_client.get("/admin/modulith/outboxmessage/?dispatch=dispatched")
+    inbox = admin_client.get("/admin/modulith/inboxmessage/?status__exact=processed")
+
+    assert outbox.status_code == 200 and b"shop.sample.thing.happened.v1" in outbox.content
+    assert inbox.status_code == 200 and b"listener.on_thing_happened" in inbox.content

@@ -188,3 +188,37 @@ def test_the_relay_loop_dispatches_pending_events_and_runs_due_retries_until_sto
     assert effects(failing, "on_thing_happened") == 1
     assert "relay stopped" in output
     assert relay.returncode == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_relay_skips_rows_another_relay_holds_locked_instead_of_waiting():
+    from tests.support import services
+
+    services.require_postgres()
+    held, free = _pending_outbox(2)
+    from modulith.dispatch import claim_pending
+
+    locked = threading.Event()
+    release = threading.Event()
+
+    def other_relay_mid_claim() -> None:
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                list(OutboxMessage.objects.select_for_update().filter(id=held))
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=other_relay_mid_claim)
+    other.start()
+    locked.wait(timeout=10)
+    try:
+        claimed = claim_pending("default", limit=10)
+    finally:
+        release.set()
+        other.join(timeout=10)
+
+    assert [event_id for event_id, _ in claimed] == [str(free)]

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -260,7 +261,9 @@ class OrderCollectionView(APIView):
                 title="Request in progress",
                 detail=f"A request with this {HEADER} is still being processed; retry shortly.",
             ) from busy
-        headers = {REPLAYED_HEADER: "true"} if placement.replayed else None
+        headers = {"Location": reverse("orders-order", kwargs={"order_id": placement.order_id})}
+        if placement.replayed:
+            headers[REPLAYED_HEADER] = "true"
         return Response(placement.body, status=placement.status_code, headers=headers)
 
 

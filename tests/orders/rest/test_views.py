@@ -65,6 +65,7 @@ def test_a_customer_places_an_order_and_gets_it_back_pending(
         {"sku": "TEE-1", "quantity": 1, "unit_price": "19.99", "line_total": "19.99"},
     ]
     assert order["shipping_address"]["country"] == "DE"
+    assert response["Location"] == f"/api/orders/{order['id']}/"
     assert "Idempotent-Replayed" not in response
 
 
