@@ -19,7 +19,7 @@ run: db ## Serve the shop on http://127.0.0.1:8000 with the embedded defaults.
 	$(DEV_ENV) $(PY) manage.py demo
 	@echo "Serving http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
 	@trap 'kill 0' EXIT INT TERM; \
-	$(DEV_ENV) $(PY) manage.py events relay & \
+	$(DEV_ENV) $(PY) manage.py events relay --run-periodic & \
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: bootstrap static-checks lint test-sqlite test-postgres ## Everything CI runs.

@@ -247,6 +247,13 @@ MODULITH = {
 # --- Contexts' own settings --------------------------------------------------------------------
 
 # How long inventory holds stock for a pending order before releasing it.
+# Payments: the provider call's timeout, the fake provider's latency, and the circuit breaker
+# (shared through Redis when REDIS_URL is set, so every process sees the same state).
+PAYMENTS_PROVIDER_TIMEOUT_SECONDS = env.float("PAYMENTS_PROVIDER_TIMEOUT_SECONDS", default=2.0)
+PAYMENTS_FAKE_LATENCY_MS = env.int("PAYMENTS_FAKE_LATENCY_MS", default=0)
+PAYMENTS_BREAKER_FAIL_MAX = env.int("PAYMENTS_BREAKER_FAIL_MAX", default=5)
+PAYMENTS_BREAKER_RESET_SECONDS = env.float("PAYMENTS_BREAKER_RESET_SECONDS", default=30.0)
+
 INVENTORY_RESERVATION_TTL = timedelta(
     seconds=env.int("INVENTORY_RESERVATION_TTL_SECONDS", default=900)
 )
@@ -278,6 +285,8 @@ CELERY_TIMEZONE = "UTC"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A dead SMTP server must not hold a worker (or the relay) for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="shop@example.com")
 
 # --- Internationalisation, static files ---------------------------------------------------------
@@ -288,6 +297,7 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing directory before collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,16 @@ def _jwt_key_settings(settings: Settings, jwt_keys: JwtKeys) -> None:
     settings.JWT_PRIVATE_KEY_FILE = str(jwt_keys.current_private_file)
     settings.JWT_PREVIOUS_PUBLIC_KEY_FILES = [str(jwt_keys.previous_public_file)]
     settings.JWT_JWKS_URL = ""
+
+
+@pytest.fixture(autouse=True)
+def _closed_payment_breaker() -> Iterator[None]:
+    # The breaker is shared state (Redis when configured): no test may inherit an open one.
+    from contexts.payments.providers.breaker import reset_breaker
+
+    reset_breaker()
+    yield
+    reset_breaker()
 
 
 @pytest.fixture

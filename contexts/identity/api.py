@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from contexts.identity import selectors
+from contexts.identity.models import User
 
 
 @dataclass(frozen=True)
@@ -17,9 +18,11 @@ class CustomerDTO:
 
 
 class CustomerNotFound(LookupError):
-    def __init__(self, customer_id: UUID) -> None:
-        super().__init__(f"No customer has id {customer_id}.")
+    def __init__(self, customer_id: UUID | None = None, *, email: str | None = None) -> None:
+        wanted = f"id {customer_id}" if customer_id is not None else f"email {email}"
+        super().__init__(f"No customer has {wanted}.")
         self.customer_id = customer_id
+        self.email = email
 
 
 def get_customer(*, customer_id: UUID) -> CustomerDTO:
@@ -27,4 +30,16 @@ def get_customer(*, customer_id: UUID) -> CustomerDTO:
     user = selectors.user_get(user_id=customer_id)
     if user is None:
         raise CustomerNotFound(customer_id)
+    return _customer_dto(user)
+
+
+def get_customer_by_email(*, email: str) -> CustomerDTO:
+    """The account with this address, in any letter case."""
+    user = selectors.user_get_by_email(email=email)
+    if user is None:
+        raise CustomerNotFound(email=email)
+    return _customer_dto(user)
+
+
+def _customer_dto(user: User) -> CustomerDTO:
     return CustomerDTO(id=user.id, email=user.email, name=user.name, is_staff=user.is_staff)

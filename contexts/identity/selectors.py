@@ -14,6 +14,14 @@ def user_get(*, user_id: UUID) -> User | None:
     return User.objects.filter(id=user_id).first()
 
 
+def user_get_by_email(*, email: str) -> User | None:
+    return (
+        User.objects.alias(email_lower=Lower("email"))
+        .filter(email_lower=Lower(Value(email)))
+        .first()
+    )
+
+
 def user_email_taken(*, email: str) -> bool:
     """Whether an account uses this address in any letter case, as the unique constraint sees it."""
     return (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from contexts.notifications import services
@@ -14,3 +16,8 @@ def send_due_notifications() -> int:
     """Run every minute or so (celery beat): sends notifications whose send after commit never
     ran or failed, once their lease or backoff is over."""
     return services.notification_send_due()
+
+
+def periodic_tasks() -> list[tuple[str, Any, int]]:
+    """(schedule name, task, interval in seconds) for the single beat to register."""
+    return [(SEND_DUE_TASK, send_due_notifications, 60)]

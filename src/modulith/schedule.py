@@ -7,14 +7,22 @@ they already match, so running it on every `migrate` (post_migrate) or by hand
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
 from django.apps import apps
 from django.db import connections, router
 
+from modulith.contexts import all_contexts
 from modulith.settings import modulith_setting
 from modulith.tasks import PURGE_TASK, RELAY_TASK
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,60 @@ class PeriodicJob:
     task: str
     every_seconds: int
     description: str
+    # The task itself, so the embedded relay loop can run it in-process when there is no beat.
+    run: Callable[[], Any] | None = field(default=None, compare=False)
+
+
+def context_periodic_jobs() -> list[PeriodicJob]:
+    """Jobs that contexts declare with `periodic_tasks()` in their tasks module.
+
+    `periodic_tasks()` returns (name, Celery task, every_seconds) triples.
+    """
+    jobs: list[PeriodicJob] = []
+    for context in all_contexts():
+        module_name = f"{context.name}.tasks"
+        if find_spec(module_name) is None:
+            continue
+        declare = getattr(import_module(module_name), "periodic_tasks", None)
+        if declare is None:
+            continue
+        for name, task, every_seconds in declare():
+            jobs.append(
+                PeriodicJob(
+                    name=f"{context.label}: {name}",
+                    task=task.name,
+                    every_seconds=int(every_seconds),
+                    description=(task.__doc__ or "").strip().splitlines()[0]
+                    if task.__doc__
+                    else "",
+                    run=task,
+                )
+            )
+    return sorted(jobs, key=lambda job: job.name)
+
+
+class LocalJobRunner:
+    """Runs context periodic jobs in this process at their intervals (embedded mode: no beat)."""
+
+    def __init__(self, jobs: list[PeriodicJob]) -> None:
+        self.jobs = [job for job in jobs if job.run is not None]
+        self.last_run: dict[str, float] = {}
+
+    def run_due(self) -> int:
+        ran = 0
+        now = time.monotonic()
+        for job in self.jobs:
+            if now - self.last_run.get(job.name, float("-inf")) < job.every_seconds:
+                continue
+            self.last_run[job.name] = now
+            try:
+                assert job.run is not None
+                job.run()
+                ran += 1
+            except Exception:
+                # One failing job must not stop the relay or the other jobs; it runs again later.
+                logger.exception("periodic job %s failed", job.name)
+        return ran
 
 
 def periodic_jobs() -> list[PeriodicJob]:
@@ -41,6 +103,7 @@ def periodic_jobs() -> list[PeriodicJob]:
             every_seconds=purge_every,
             description="Deletes rows past MODULITH OUTBOX_RETENTION / INBOX_RETENTION.",
         ),
+        *context_periodic_jobs(),
     ]
 
 

@@ -23,7 +23,7 @@ from modulith.deadletters import dead_letters, replay_dead_letters
 from modulith.events import all_event_specs
 from modulith.relay import RelayRound, relay_once, run_relay
 from modulith.retention import purge_everywhere
-from modulith.schedule import beat_installed, ensure_schedule
+from modulith.schedule import LocalJobRunner, beat_installed, context_periodic_jobs, ensure_schedule
 
 
 class Command(BaseCommand):
@@ -34,6 +34,11 @@ class Command(BaseCommand):
 
         relay = actions.add_parser("relay", help="Dispatch pending events and due retries.")
         relay.add_argument("--once", action="store_true", help="One round, then exit.")
+        relay.add_argument(
+            "--run-periodic",
+            action="store_true",
+            help="Also run the contexts' periodic jobs in-process (embedded mode has no beat).",
+        )
         relay.add_argument("--interval", type=float, help="Seconds to pause when idle.")
         relay.add_argument("--batch-size", type=int, help="Rows claimed per round and database.")
         relay.add_argument(
@@ -78,6 +83,7 @@ class Command(BaseCommand):
         interval: float | None,
         batch_size: int | None,
         databases: list[str] | None,
+        run_periodic: bool = False,
         **_: Any,
     ) -> None:
         if once:
@@ -89,12 +95,19 @@ class Command(BaseCommand):
             signal.signal(signum, lambda *_: stop.set())
         aliases = databases or database_aliases()
         self.stdout.write(f"relaying events on {', '.join(aliases)} (Ctrl-C stops)")
+        local_jobs = LocalJobRunner(context_periodic_jobs() if run_periodic else [])
+
+        def after_round(result: RelayRound) -> None:
+            local_jobs.run_due()
+            if result.did_work:
+                self._report_round(result)
+
         run_relay(
             stop=stop,
             interval=interval,
             databases=aliases,
             batch_size=batch_size,
-            on_round=lambda result: self._report_round(result) if result.did_work else None,
+            on_round=after_round,
         )
         self.stdout.write("relay stopped")
 
