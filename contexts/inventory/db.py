@@ -1,31 +1,7 @@
-"""Transactions on the inventory's own database alias, wherever configuration puts it.
+"""Transactions on the inventory context's own database alias (see modulith.transactions)."""
 
-A bare @transaction.atomic opens a transaction on "default"; once the inventory runs on a database
-of its own (CONTEXT_DATABASES) its writes and publish() need the transaction on that alias.
-"""
+from modulith.transactions import ContextDatabase
 
-from __future__ import annotations
-
-from collections.abc import Callable
-from functools import wraps
-from typing import ParamSpec, TypeVar
-
-from django.apps import apps
-from django.db import transaction
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def alias() -> str:
-    # Read at call time: the alias is configuration, and tests may override it.
-    return str(apps.get_app_config("inventory").database_alias)  # type: ignore[attr-defined]
-
-
-def atomic(func: Callable[P, R]) -> Callable[P, R]:
-    @wraps(func)
-    def run_in_transaction(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic(using=alias()):
-            return func(*args, **kwargs)
-
-    return run_in_transaction
+inventory_database = ContextDatabase("inventory")
+alias = inventory_database.alias
+atomic = inventory_database.atomic

@@ -1,35 +1,7 @@
-"""Which database the shipping context writes to, and transactions on it.
+"""Transactions on the shipping context's own database alias (see modulith.transactions)."""
 
-A plain `@transaction.atomic` opens its transaction on "default"; once shipping gets a database
-of its own (CONTEXT_DATABASES) its writes, and the outbox rows publish() adds, would fall outside
-that transaction. Every write use case of shipping opens its transaction here instead.
-"""
+from modulith.transactions import ContextDatabase
 
-from __future__ import annotations
-
-import functools
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
-
-from django.db import router, transaction
-
-from contexts.shipping.models import Shipment
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def alias() -> str:
-    """The database alias shipping is configured to use (read at call time: configuration)."""
-    return router.db_for_write(Shipment)
-
-
-def atomic(function: Callable[P, R]) -> Callable[P, R]:
-    """Like @transaction.atomic, on the shipping database chosen when the function runs."""
-
-    @functools.wraps(function)
-    def in_transaction(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic(using=alias()):
-            return function(*args, **kwargs)
-
-    return in_transaction
+shipping_database = ContextDatabase("shipping")
+alias = shipping_database.alias
+atomic = shipping_database.atomic

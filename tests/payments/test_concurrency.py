@@ -21,9 +21,7 @@ from modulith.subscriptions import get_subscription
 from modulith.testing import make_envelope
 from tests.payments.factories import OrderPlacedFactory, OrderRejectedFactory, PaymentMethodFactory
 
-# serialized_rollback: the flush after a transactional test would otherwise wipe seeded rows
-# (such as shipping's rate table) that later tests rely on.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def in_worker(work: Callable[[], Outcome], outcomes: list[Outcome]) -> threading.Thread:

@@ -14,9 +14,7 @@ from modulith.subscriptions import get_subscription
 from modulith.testing import make_envelope
 from tests.shipping.factories import OrderCancelledFactory, OrderConfirmedFactory
 
-# serialized_rollback: the flush after a transactional test would otherwise wipe the seeded
-# rate table that later tests rely on.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_cancellation_racing_the_confirmation_never_leaves_a_live_shipment(
