@@ -13,34 +13,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from django.utils import timezone
 
 from tests.e2e.shop import Customer, Shop, expect, unique_sku, wait_until
-
-
-@dataclass(frozen=True)
-class Breaker:
-    """The payments circuit breaker settings a topology runs with."""
-
-    fail_max: int
-    reset_seconds: float
-    provider_timeout_seconds: float
-
-
-class Topology(Protocol):
-    breaker: Breaker
-
-    def emails_to(self, address: str) -> list[str]:
-        """Subjects of the emails sent to `address` so far."""
-
-    def payments_paused(self) -> AbstractContextManager[None]:
-        """While the block runs, payments receives no events; they reach it after the block."""
+from tests.e2e.topologies import Topology
 
 
 def placed(customer: Customer, lines: dict[str, int], card: str) -> str:

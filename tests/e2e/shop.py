@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
 
 from modulith.http.authentication import Role
-from tests.orders.tokens import access_token
+from tests.support.auth import BearerFactory
 
 T = TypeVar("T")
 
@@ -60,17 +60,21 @@ def expect(response: httpx.Response, *statuses: int) -> Any:
 class Shop:
     base_url: str
     timeout: float  # how long a saga may take to settle in this topology
-    staff_token: str = field(default_factory=lambda: access_token(uuid.uuid4(), [Role.STAFF]))
+    bearer: BearerFactory  # signs tokens the way identity does, for people without an account
 
-    def client(self, token: str | None = None) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+    def __post_init__(self) -> None:
+        # Staff need no account row: their token is all the other contexts ever look at.
+        self.staff_authorization = self.bearer(uuid.uuid4(), roles=[Role.STAFF])
+
+    def client(self, authorization: str | None = None) -> httpx.Client:
+        headers = {"Authorization": authorization} if authorization else {}
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
 
     # --- Back office ----------------------------------------------------------------------------
 
     def add_product(self, sku: str, price: str, *, stock: int, weight_grams: int = 400) -> None:
         """Staff create the product (catalog) and put `stock` units on hand (inventory)."""
-        with self.client(self.staff_token) as staff:
+        with self.client(self.staff_authorization) as staff:
             expect(
                 staff.post(
                     "/api/catalog/products/",
@@ -99,7 +103,7 @@ class Shop:
 
     def stock(self, sku: str) -> dict[str, int]:
         """on_hand, reserved and available of one sku, as staff see it."""
-        with self.client(self.staff_token) as staff:
+        with self.client(self.staff_authorization) as staff:
             page = expect(staff.get("/api/inventory/stock/", params={"limit": 1000}), 200)
         (item,) = [item for item in page["results"] if item["sku"] == sku]
         return {key: item[key] for key in ("on_hand", "reserved", "available")}
@@ -109,7 +113,7 @@ class Shop:
             return int(expect(anonymous.get(f"/api/inventory/stock/{sku}/"), 200)["available"])
 
     def shipment_of(self, order_id: str) -> dict[str, Any]:
-        with self.client(self.staff_token) as staff:
+        with self.client(self.staff_authorization) as staff:
 
             def find() -> dict[str, Any] | None:
                 page = expect(staff.get("/api/shipping/shipments/", params={"limit": 1000}), 200)
@@ -118,11 +122,11 @@ class Shop:
             return wait_until(find, timeout=self.timeout, what=f"a shipment for order {order_id}")
 
     def dispatch(self, shipment_id: str) -> None:
-        with self.client(self.staff_token) as staff:
+        with self.client(self.staff_authorization) as staff:
             expect(staff.post(f"/api/shipping/shipments/{shipment_id}/dispatch/"), 200)
 
     def deliver(self, shipment_id: str) -> None:
-        with self.client(self.staff_token) as staff:
+        with self.client(self.staff_authorization) as staff:
             expect(staff.post(f"/api/shipping/shipments/{shipment_id}/deliver/"), 200)
 
     # --- Customers ------------------------------------------------------------------------------
@@ -142,7 +146,12 @@ class Shop:
                 anonymous.post("/api/identity/token/", json={"email": email, "password": PASSWORD}),
                 200,
             )
-        return Customer(shop=self, id=registered["id"], email=email, token=tokens["access"])
+        return Customer(
+            shop=self,
+            id=registered["id"],
+            email=email,
+            authorization=f"Bearer {tokens['access']}",
+        )
 
     def anonymous_customer(self) -> Customer:
         """A customer known only by a token (no account row, so no email address)."""
@@ -151,7 +160,7 @@ class Shop:
             shop=self,
             id=str(customer_id),
             email="",
-            token=access_token(customer_id, [Role.CUSTOMER]),
+            authorization=self.bearer(customer_id, roles=[Role.CUSTOMER]),
         )
 
 
@@ -160,10 +169,10 @@ class Customer:
     shop: Shop
     id: str
     email: str
-    token: str
+    authorization: str
 
     def client(self) -> httpx.Client:
-        return self.shop.client(self.token)
+        return self.shop.client(self.authorization)
 
     def add_card(self, token: str = "tok_visa") -> str:
         with self.client() as http:

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings as django_settings
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from tests.e2e.conftest import E2E_BROKER_URL
-from tests.e2e.scenarios import SCENARIOS, Breaker, last_units_under_a_rush
+from tests.e2e.scenarios import SCENARIOS, last_units_under_a_rush
 from tests.e2e.shop import Shop
+from tests.e2e.topologies import E2E_BROKER_URL, Breaker
 from tests.support import services
+from tests.support.auth import BearerFactory
 from tests.support.workers import ROOT, start_worker, use_broker, worker_env
 
 pytestmark = [
@@ -37,23 +37,16 @@ pytestmark = [
 CONTEXTS = ("identity", "catalog", "shipping", "inventory", "payments", "orders", "notifications")
 OTHER_QUEUES = [f"ctx.{context}" for context in CONTEXTS if context != "payments"]
 
-# The breaker the workers run with. Their settings come from the environment only; the
-# PAYMENTS_* variables take effect if config/settings reads them, else the defaults apply.
-QUICK_BREAKER = Breaker(fail_max=3, reset_seconds=2.0, provider_timeout_seconds=0.5)
-DEFAULT_BREAKER = Breaker(fail_max=5, reset_seconds=30.0, provider_timeout_seconds=2.0)
-
-
-def workers_breaker() -> Breaker:
-    if hasattr(django_settings, "PAYMENTS_BREAKER_FAIL_MAX"):
-        return QUICK_BREAKER
-    return DEFAULT_BREAKER
+# The breaker the workers run with (config/settings reads PAYMENTS_* from the environment):
+# quick to trip and to reset, so the outage scenario takes seconds.
+WORKERS_BREAKER = Breaker(fail_max=3, reset_seconds=2.0, provider_timeout_seconds=0.5)
 
 
 class Workers:
     """The worker processes of the module, and the lever that stops and restarts payments."""
 
     def __init__(self, broker_url: str, mail_dir: Path) -> None:
-        self.breaker = workers_breaker()
+        self.breaker = WORKERS_BREAKER
         self.env = worker_env(
             broker_url=broker_url,
             transports=dict.fromkeys(CONTEXTS, "celery"),
@@ -173,8 +166,12 @@ def topology(
 
 
 @pytest.fixture
-def shop(live_server: LiveServer, e2e_settings: Settings) -> Shop:
-    return Shop(base_url=live_server.url, timeout=float(os.environ.get("E2E_CELERY_TIMEOUT", 45)))
+def shop(live_server: LiveServer, bearer: BearerFactory, e2e_settings: Settings) -> Shop:
+    return Shop(
+        base_url=live_server.url,
+        timeout=float(os.environ.get("E2E_CELERY_TIMEOUT", 45)),
+        bearer=bearer,
+    )
 
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))

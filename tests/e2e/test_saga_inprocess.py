@@ -17,8 +17,10 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from contexts.payments.providers import reset_breaker
-from tests.e2e.scenarios import SCENARIOS, Breaker, last_units_under_a_rush
+from tests.e2e.scenarios import SCENARIOS, last_units_under_a_rush
 from tests.e2e.shop import Shop
+from tests.e2e.topologies import Breaker
+from tests.support.auth import BearerFactory
 from tests.support.workers import start_worker, use_broker, worker_env
 
 pytestmark = [
@@ -37,7 +39,7 @@ class InProcess:
         settings.PAYMENTS_PROVIDER_TIMEOUT_SECONDS = self.breaker.provider_timeout_seconds
         settings.PAYMENTS_FAKE_LATENCY_MS = 0
         settings.REDIS_URL = ""  # the breaker lives in this process's memory
-        reset_breaker()
+        reset_breaker()  # rebuilt from the settings above on first use
         self.cleanup = ExitStack()
 
     def emails_to(self, address: str) -> list[str]:
@@ -55,7 +57,6 @@ class InProcess:
 
     def close(self) -> None:
         self.cleanup.close()
-        reset_breaker()
 
 
 @pytest.fixture
@@ -66,8 +67,8 @@ def topology(request: pytest.FixtureRequest, e2e_settings: Settings) -> Iterator
 
 
 @pytest.fixture
-def shop(live_server: LiveServer, e2e_settings: Settings) -> Shop:
-    return Shop(base_url=live_server.url, timeout=10)
+def shop(live_server: LiveServer, bearer: BearerFactory, e2e_settings: Settings) -> Shop:
+    return Shop(base_url=live_server.url, timeout=10, bearer=bearer)
 
 
 @pytest.mark.parametrize("scenario", list(SCENARIOS))

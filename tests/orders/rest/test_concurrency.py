@@ -12,14 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from contexts.orders.models import IdempotencyRecord, Order
 from modulith.http.authentication import Role
 from tests.orders.conftest import FakeCatalog, FakeShipping
 from tests.orders.factories import order_payload
-from tests.orders.tokens import access_token, use_test_signing_key
+from tests.support.auth import BearerFactory
 
 DUPLICATES = 10
 
@@ -27,12 +26,11 @@ DUPLICATES = 10
 @pytest.mark.slow
 @pytest.mark.usefixtures("transactional_db", "postgres")
 def test_ten_concurrent_duplicates_create_exactly_one_order(
-    live_server: LiveServer, settings: Settings, catalog: FakeCatalog, shipping: FakeShipping
+    live_server: LiveServer, bearer: BearerFactory, catalog: FakeCatalog, shipping: FakeShipping
 ) -> None:
-    use_test_signing_key(settings)
     customer_id = uuid.uuid4()
     headers = {
-        "Authorization": f"Bearer {access_token(customer_id, [Role.CUSTOMER])}",
+        "Authorization": bearer(customer_id, roles=[Role.CUSTOMER]),
         "Idempotency-Key": f"double-click-{uuid.uuid4()}",
     }
     body = order_payload()
