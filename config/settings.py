@@ -278,7 +278,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = "shop.default"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# DatabaseScheduler behind a leader lease: any number of beat processes, one sends (BEAT_LOCK_*).
+CELERY_BEAT_SCHEDULER = "modulith.beat:SingleBeatScheduler"
 CELERY_TIMEZONE = "UTC"
 
 # --- Email --------------------------------------------------------------------------------------
@@ -325,13 +326,27 @@ CSRF_FAILURE_VIEW = "modulith.http.problems.csrf_failure"
 # --- Logging ------------------------------------------------------------------------------------
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# json: one object per line, for log shippers; plain: one readable line, for a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'plain', not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # On the handler, not a logger, so records propagated from every logger get it: the
+    # correlation id of the flow, and the event and subscription while a handler runs.
+    "filters": {"correlation": {"()": "modulith.observability.logs.CorrelationFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"()": "modulith.observability.logs.PlainFormatter"},
+        "json": {"()": "modulith.observability.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["correlation"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
@@ -349,3 +364,37 @@ KERNEL_TEST_APPS = [
 ]
 if env.bool("SHOP_TEST_APPS", default="pytest" in sys.modules):
     INSTALLED_APPS += KERNEL_TEST_APPS
+
+# --- Operations (owned by h_ops) ----------------------------------------------------------------
+# One beat sends (modulith.beat): the leader lease lives in Redis when REDIS_URL is set, else in
+# the default cache. A standby takes over at most BEAT_LOCK_TTL_SECONDS after the holder died.
+BEAT_LOCK_URL = REDIS_URL
+BEAT_LOCK_KEY = env.str("BEAT_LOCK_KEY", default="shop:beat:leader")
+BEAT_LOCK_TTL_SECONDS = env.float("BEAT_LOCK_TTL_SECONDS", default=30.0)
+# GET /metrics (Prometheus): off in production unless enabled; with a token, scrapers must send
+# it as a bearer token.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=DEBUG)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Scrapers inside the network talk plain HTTP to the process, like health probes.
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
+
+# --- Remote context apis (owned by h_remote) ----------------------------------------------------
+# A context named in CONTEXT_REMOTES has its api called over HTTP (modulith.remote): connect and
+# read timeouts, and a circuit breaker per remote context, shared by every process through Redis
+# when REDIS_URL is set. docs/decisions/0009-remote-context-apis.md.
+MODULITH.update(
+    {
+        "REMOTE_CONNECT_TIMEOUT": env.float("REMOTE_API_CONNECT_TIMEOUT_SECONDS", default=2.0),
+        "REMOTE_READ_TIMEOUT": env.float("REMOTE_API_READ_TIMEOUT_SECONDS", default=5.0),
+        "REMOTE_BREAKER_FAIL_MAX": env.int("REMOTE_API_BREAKER_FAIL_MAX", default=5),
+        "REMOTE_BREAKER_RESET_SECONDS": env.float("REMOTE_API_BREAKER_RESET_SECONDS", default=30.0),
+        "REMOTE_BREAKER_REDIS_URL": REDIS_URL,
+    }
+)
+# Calls between the shop's processes reach /internal/api/ directly, often over plain HTTP inside
+# the cluster: a redirect to HTTPS would only make them fail. Use https:// in CONTEXT_REMOTES
+# where that network is not trusted.
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^internal/api/"]
+# httpx logs every request at INFO; modulith.remote logs each call at DEBUG and failures at
+# WARNING, so the default INFO level does not get one line per api call.
+LOGGING["loggers"] = {**LOGGING["loggers"], "httpx": {"level": "WARNING"}}  # type: ignore[dict-item]

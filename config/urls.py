@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from contexts.identity.rest.urls import well_known_urlpatterns
-from modulith.http import health, problems
+from modulith.http import health, metrics, problems
 from modulith.http.openapi import RedocView
 
 handler400 = problems.bad_request
@@ -17,11 +17,13 @@ handler500 = problems.server_error
 urlpatterns = [
     path("health/", health.LivenessView.as_view(), name="health-live"),
     path("health/ready/", health.ReadinessView.as_view(), name="health-ready"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path(".well-known/", include(well_known_urlpatterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     path("admin/", admin.site.urls),
+    path("internal/api/", include("modulith.remote.urls")),
 ]
 
 for app in settings.CONTEXT_APPS:

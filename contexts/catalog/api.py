@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
+from modulith.remote import api_function
+
 
 @dataclass(frozen=True)
 class ProductDTO:
@@ -19,6 +21,7 @@ class ProductDTO:
     active: bool
 
 
+@api_function
 def get_products(*, skus: Collection[str]) -> dict[str, ProductDTO]:
     """The products with these skus, keyed by sku. Unknown skus are absent from the result;
     retired products are present with active=False, so the caller decides what that means."""

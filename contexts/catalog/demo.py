@@ -9,8 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TextIO
 
-from contexts.catalog import services
-from contexts.catalog.models import Product
+from contexts.catalog import selectors, services
 
 # (sku, name, price in EUR, weight in grams, description)
 DEMO_PRODUCTS: tuple[tuple[str, str, str, int, str], ...] = (
@@ -40,8 +39,9 @@ DEMO_PRODUCTS: tuple[tuple[str, str, str, int, str], ...] = (
 def load(*, out: TextIO) -> None:
     created = updated = 0
     for sku, name, price, weight_grams, description in DEMO_PRODUCTS:
-        existing = Product.objects.filter(sku=sku).first()
-        if existing is None:
+        try:
+            existing = selectors.product_get(sku=sku, include_retired=True)
+        except selectors.ProductNotFound:
             services.product_create(
                 sku=sku,
                 name=name,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from contexts.catalog.db import alias, atomic
+from contexts.catalog import database
 from contexts.catalog.events import ProductPriceChanged, ProductPublished, ProductRetired
 from contexts.catalog.models import DEFAULT_CURRENCY, Product
 from contexts.catalog.selectors import ProductNotFound
@@ -20,7 +20,7 @@ class ProductSkuTaken(ValueError):
         self.sku = sku
 
 
-@atomic
+@database.atomic
 def product_create(
     *,
     sku: str,
@@ -44,7 +44,7 @@ def product_create(
     try:
         # The unique index is the only check that holds under concurrent creates; the savepoint
         # keeps the outer transaction usable after the violation.
-        with transaction.atomic(using=alias()):
+        with transaction.atomic(using=database.alias()):
             product.save(force_insert=True)
     except IntegrityError:
         if Product.objects.filter(sku=sku).exists():
@@ -55,7 +55,7 @@ def product_create(
     return product
 
 
-@atomic
+@database.atomic
 def product_update(
     *,
     sku: str,
@@ -98,7 +98,7 @@ def product_update(
     return product
 
 
-@atomic
+@database.atomic
 def product_retire(*, sku: str) -> Product:
     """Stop selling a product. Retiring a retired product changes nothing and publishes nothing."""
     product = _locked(sku)
@@ -110,7 +110,7 @@ def product_retire(*, sku: str) -> Product:
     return product
 
 
-@atomic
+@database.atomic
 def product_publish(*, sku: str) -> Product:
     """Put a retired (or created-inactive) product on sale again; no-op if already active."""
     product = _locked(sku)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from contexts.identity import selectors
 from contexts.identity.models import User
+from modulith.remote import api_function
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class CustomerNotFound(LookupError):
         self.email = email
 
 
+@api_function
 def get_customer(*, customer_id: UUID) -> CustomerDTO:
     """The account with this id (active or not: past orders still need its address)."""
     user = selectors.user_get(user_id=customer_id)
@@ -33,6 +35,7 @@ def get_customer(*, customer_id: UUID) -> CustomerDTO:
     return _customer_dto(user)
 
 
+@api_function
 def get_customer_by_email(*, email: str) -> CustomerDTO:
     """The account with this address, in any letter case."""
     user = selectors.user_get_by_email(email=email)

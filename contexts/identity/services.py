@@ -14,7 +14,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 import modulith
-from contexts.identity import selectors
+from contexts.identity import database, selectors
 from contexts.identity.events import UserRegistered
 from contexts.identity.models import User
 from contexts.identity.tokens import RefreshToken, TokenPair, refresh_token_for
@@ -55,14 +55,14 @@ def user_register(*, email: str, password: str, name: str, is_staff: bool = Fals
     return _user_insert(user)
 
 
-@transaction.atomic
+@database.atomic
 def _user_insert(user: User) -> User:
     if selectors.user_email_taken(email=user.email):
         raise EmailAlreadyRegistered(user.email)
     try:
         # A savepoint: a concurrent registration of the same address can win between the check
         # above and this insert; the unique constraint then fails only this statement.
-        with transaction.atomic():
+        with transaction.atomic(using=database.alias()):
             user.save(force_insert=True)
     except IntegrityError as error:
         raise EmailAlreadyRegistered(user.email) from error
@@ -79,13 +79,13 @@ def token_pair_obtain(*, email: str, password: str) -> TokenPair:
     user = authenticate(email=email, password=password)
     if not isinstance(user, User):
         raise InvalidCredentials()
-    with transaction.atomic():
+    with transaction.atomic(using=database.alias()):
         user.last_login = timezone.now()
         user.save(update_fields=["last_login"])
         return _token_pair_issue(user)
 
 
-@transaction.atomic
+@database.atomic
 def token_pair_refresh(*, refresh: str) -> TokenPair:
     """Rotate: the presented refresh token is revoked and a new pair issued."""
     token = _verified_refresh_token(refresh)
@@ -100,7 +100,7 @@ def token_pair_refresh(*, refresh: str) -> TokenPair:
     return _token_pair_issue(user)
 
 
-@transaction.atomic
+@database.atomic
 def token_revoke(*, refresh: str) -> None:
     """Log out: the refresh token can no longer be used. Access tokens expire on their own."""
     _revoke(_verified_refresh_token(refresh))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from modulith.remote import api_function
+
 
 @dataclass(frozen=True)
 class AvailabilityDTO:
@@ -14,6 +16,7 @@ class AvailabilityDTO:
     available: int  # on_hand - reserved, never negative
 
 
+@api_function
 def get_availability(*, skus: Collection[str]) -> dict[str, AvailabilityDTO]:
     """Stock of these skus, keyed by sku; skus inventory does not track are absent."""
     from contexts.inventory import selectors  # here: selectors build the DTOs defined above

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from contexts.inventory import services
-from contexts.inventory.models import StockItem
+from contexts.inventory import selectors, services
 
 DEMO_REASON = "demo stock"
 DEMO_ON_HAND = 25
@@ -20,10 +19,9 @@ LAST_ITEMS_ON_HAND = 3
 
 
 def load(*, out: TextIO) -> None:
-    never_adjusted = StockItem.objects.filter(adjustments__isnull=True).order_by("sku")
-    skus = list(never_adjusted.values_list("sku", flat=True))
+    skus = selectors.stock_item_skus_never_adjusted()
     for sku in skus:
         units = LAST_ITEMS_ON_HAND if sku == LAST_ITEMS_SKU else DEMO_ON_HAND
         services.stock_adjust(sku=sku, delta=units, reason=DEMO_REASON, actor_id=None)
-    tracked = StockItem.objects.count()
+    tracked = selectors.stock_item_list().count()
     out.write(f"inventory: {len(skus)} stock item(s) stocked, {tracked} tracked in all\n")

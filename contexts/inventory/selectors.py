@@ -25,6 +25,15 @@ def stock_item_get(*, sku: str) -> StockItem:
         raise StockItemNotFound(f"Inventory does not track sku {sku!r}.") from None
 
 
+def stock_item_skus_never_adjusted() -> list[str]:
+    """Skus no adjustment ever touched (by staff or a demo load), in sku order."""
+    return list(
+        StockItem.objects.filter(adjustments__isnull=True)
+        .order_by("sku")
+        .values_list("sku", flat=True)
+    )
+
+
 def stock_adjustment_list(*, sku: str) -> QuerySet[StockAdjustment]:
     """The audit log of one sku, newest first. Raises StockItemNotFound for an unknown sku."""
     if not StockItem.objects.filter(sku=sku).exists():

@@ -7,7 +7,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from contexts.notifications.models import Notification, NotificationStatus
+from contexts.notifications import services
+from contexts.notifications.models import Notification
 
 
 @admin.register(Notification)
@@ -27,7 +28,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send failed notifications again (the sweeper picks them up)")
     def send_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        count = queryset.filter(status=NotificationStatus.FAILED).update(
-            status=NotificationStatus.PENDING, attempts=0, claimed_until=None
+        count = services.notification_retry_failed(
+            notification_ids=list(queryset.values_list("id", flat=True))
         )
         self.message_user(request, f"{count} notification(s) queued again.", messages.SUCCESS)

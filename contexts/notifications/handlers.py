@@ -1,9 +1,11 @@
 """Notifications reacts to what people should hear about. Each handler picks the template and
-what it needs from the event, then calls one service. The event's id (the cause) makes the
-notification unique, so redeliveries and replays never notify twice."""
+what it needs from the event (as JSON-ready values: the log stores them until the message is
+rendered), then calls one service. The event's id (the cause) makes the notification unique, so
+redeliveries and replays never notify twice."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 from uuid import UUID
 
@@ -29,7 +31,7 @@ def on_user_registered(event: UserRegistered) -> None:
 
 @subscribe(OrderConfirmed)
 def on_order_confirmed(event: OrderConfirmed) -> None:
-    services.notification_to_customer(
+    services.notification_reserve_for_customer(
         template="order_confirmed",
         customer_id=event.customer_id,
         cause_event_id=_cause_id(),
@@ -38,14 +40,14 @@ def on_order_confirmed(event: OrderConfirmed) -> None:
             "lines": [_line(line) for line in event.lines],
             "total": event.total,
             "currency": event.currency,
-            "address": event.shipping_address,
+            "address": asdict(event.shipping_address),
         },
     )
 
 
 @subscribe(OrderRejected)
 def on_order_rejected(event: OrderRejected) -> None:
-    services.notification_to_customer(
+    services.notification_reserve_for_customer(
         template="order_rejected",
         customer_id=event.customer_id,
         cause_event_id=_cause_id(),
@@ -55,7 +57,7 @@ def on_order_rejected(event: OrderRejected) -> None:
 
 @subscribe(OrderCancelled)
 def on_order_cancelled(event: OrderCancelled) -> None:
-    services.notification_to_customer(
+    services.notification_reserve_for_customer(
         template="order_cancelled",
         customer_id=event.customer_id,
         cause_event_id=_cause_id(),
@@ -65,7 +67,7 @@ def on_order_cancelled(event: OrderCancelled) -> None:
 
 @subscribe(ShipmentDispatched)
 def on_shipment_dispatched(event: ShipmentDispatched) -> None:
-    services.notification_to_customer(
+    services.notification_reserve_for_customer(
         template="shipment_dispatched",
         customer_id=event.customer_id,
         cause_event_id=_cause_id(),

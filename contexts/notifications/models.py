@@ -1,13 +1,15 @@
 """The log of notifications: one row per (cause event, recipient), whatever the redeliveries.
 
-The row is reserved before anything is sent and remembers the rendered message, so sending is a
-separate step that can be retried from the log alone.
+The row is reserved before anything is sent, with its template and what to fill it with; the
+first send addresses and renders it and the row keeps that message, so every retry sends the
+same one from the log alone.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -26,6 +28,12 @@ class Notification(models.Model):
     channel = models.CharField(max_length=16, default="email")
     template = models.CharField(max_length=64)
     cause_event_id = models.UUIDField(help_text="The id of the event this notification answers.")
+    context = models.JSONField(
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="What the template is filled with (plus the recipient's name) when first sent.",
+    )
     status = models.CharField(
         max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
@@ -58,3 +66,8 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} to {self.email or self.recipient_id} ({self.status})"
+
+    @property
+    def has_message(self) -> bool:
+        """Addressed and rendered: ready to send as it is (the send step does both once)."""
+        return bool(self.email and self.body_text)

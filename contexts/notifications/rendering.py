@@ -26,9 +26,14 @@ class RenderedEmail:
     html: str
 
 
-def render_email(template: str, context: dict[str, Any]) -> RenderedEmail:
+def require_template(template: str) -> None:
+    """Refuse a name outside TEMPLATES when the notification is logged, not when it is sent."""
     if template not in TEMPLATES:
         raise ValueError(f"No notification template is named {template!r}.")
+
+
+def render_email(template: str, context: dict[str, Any]) -> RenderedEmail:
+    require_template(template)
     base = f"notifications/{template}"
     # A header must be one line, whatever the template's whitespace.
     subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())

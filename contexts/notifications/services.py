@@ -3,20 +3,24 @@
 Delivery is at least once, never twice once the log says sent:
 
 1. reserve (in the handler's transaction): the row unique per (cause event, recipient), with
-   the rendered message. A redelivered or replayed event finds the row and sends nothing new.
-2. send (after that transaction commits, outside any transaction): claim the row for a lease,
-   hand the message to the email backend, mark it sent and publish NotificationSent.
+   the template and what to fill it with. A redelivered or replayed event finds the row and
+   sends nothing new.
+2. send (after that transaction commits, outside any transaction): claim the row for a lease;
+   the first time, address and render the message (a customer's address comes from identity);
+   hand it to the email backend, mark it sent and publish NotificationSent.
 
-Email cannot be rolled back, so it is never sent inside a transaction: a rolled-back reservation
-must not leave a sent email behind. If the process dies between handing the message over and
-marking it sent, the lease runs out and the sweeper (tasks.send_due_notifications) sends it
-again: a rare duplicate is preferred to a lost order confirmation. docs/decisions/
-0006-notification-delivery.md records the choice.
+Nothing irreversible or remote happens inside a transaction (DESIGN.md rule 6): email cannot be
+rolled back, so a rolled-back reservation must not leave a sent email behind; and identity's api
+is an HTTP call once identity runs on its own, which must not hold the delivery transaction open.
+If the process dies between handing the message over and marking it sent, the lease runs out and
+the sweeper (tasks.send_due_notifications) sends it again: a rare duplicate is preferred to a
+lost order confirmation. docs/decisions/0006-notification-delivery.md records the choice.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -30,7 +34,7 @@ from contexts.identity.api import CustomerNotFound, get_customer
 from contexts.notifications import database
 from contexts.notifications.events import NotificationSent
 from contexts.notifications.models import Notification, NotificationStatus
-from contexts.notifications.rendering import render_email
+from contexts.notifications.rendering import RenderedEmail, render_email, require_template
 from modulith import publish
 
 logger = logging.getLogger(__name__)
@@ -44,33 +48,13 @@ RETRY_BASE_DELAY = timedelta(minutes=1)
 # --- Reserve ------------------------------------------------------------------------------------
 
 
-def notification_to_customer(
+def notification_reserve_for_customer(
     *, template: str, customer_id: UUID, cause_event_id: UUID, context: dict[str, Any]
 ) -> Notification:
-    """Notify a customer, whose address identity knows. An account that no longer exists is
-    logged as skipped rather than retried or dead-lettered: retrying cannot make it exist, and
-    a deleted account is a normal outcome, not an incident."""
-    try:
-        customer = get_customer(customer_id=customer_id)
-    except CustomerNotFound:
-        logger.info(
-            "skipped %s notification for event %s: customer %s does not exist",
-            template,
-            cause_event_id,
-            customer_id,
-        )
-        return notification_skip(
-            template=template,
-            recipient_id=customer_id,
-            cause_event_id=cause_event_id,
-            reason="The customer's account does not exist.",
-        )
+    """Notify a customer. Identity knows the address and name; the send step asks for them, after
+    this transaction, and logs the notification as skipped if the account no longer exists."""
     return notification_reserve(
-        template=template,
-        recipient_id=customer.id,
-        email=customer.email,
-        cause_event_id=cause_event_id,
-        context={"name": customer.name, **context},
+        template=template, recipient_id=customer_id, cause_event_id=cause_event_id, context=context
     )
 
 
@@ -79,47 +63,31 @@ def notification_reserve(
     *,
     template: str,
     recipient_id: UUID,
-    email: str,
     cause_event_id: UUID,
     context: dict[str, Any],
+    email: str = "",
 ) -> Notification:
-    """Log the notification once per (cause event, recipient) and send it after commit."""
+    """Log the notification once per (cause event, recipient) and send it after commit.
+
+    `context` fills the template; it is stored as JSON, so give it JSON-representable values
+    (Decimal, UUID and datetime are fine). Without `email` the recipient is a customer whose
+    address the send step asks identity for.
+    """
+    require_template(template)
     notification = _existing(cause_event_id, recipient_id)
     if notification is None:
-        rendered = render_email(template, context)
         notification = _insert_or_existing(
             Notification(
                 recipient_id=recipient_id,
                 email=email,
                 template=template,
                 cause_event_id=cause_event_id,
-                subject=rendered.subject,
-                body_text=rendered.text,
-                body_html=rendered.html,
+                context=context,
             )
         )
     if notification.status == NotificationStatus.PENDING:
         _send_after_commit(notification.id)
     return notification
-
-
-@database.atomic
-def notification_skip(
-    *, template: str, recipient_id: UUID, cause_event_id: UUID, reason: str
-) -> Notification:
-    """Log that nothing was sent, and why, so the log answers "did they get an email?"."""
-    existing = _existing(cause_event_id, recipient_id)
-    if existing is not None:
-        return existing
-    return _insert_or_existing(
-        Notification(
-            recipient_id=recipient_id,
-            template=template,
-            cause_event_id=cause_event_id,
-            status=NotificationStatus.SKIPPED,
-            last_error=reason,
-        )
-    )
 
 
 def _existing(cause_event_id: UUID, recipient_id: UUID) -> Notification | None:
@@ -161,8 +129,12 @@ def notification_send(*, notification_id: UUID) -> Notification | None:
     if notification is None:
         return None
     try:
+        if not notification.has_message:
+            notification = _address_and_render(notification)
+            if notification.status == NotificationStatus.SKIPPED:
+                return notification
         _email(notification)
-    except Exception as error:  # noqa: BLE001 - any backend failure is recorded for a retry
+    except Exception as error:  # noqa: BLE001 - any failure (identity, backend) is retried later
         return _record_send_failure(notification.id, error)
     return _mark_sent(notification.id)
 
@@ -182,6 +154,15 @@ def notification_send_due(*, limit: int = 100) -> int:
 
 
 @database.atomic
+def notification_retry_failed(*, notification_ids: Collection[UUID]) -> int:
+    """Give failed notifications a fresh round of attempts; the sweeper sends them. Returns how
+    many it requeued: the others are left alone (a pending one is on its way, a sent one done)."""
+    return Notification.objects.filter(
+        id__in=list(notification_ids), status=NotificationStatus.FAILED
+    ).update(status=NotificationStatus.PENDING, attempts=0, claimed_until=None)
+
+
+@database.atomic
 def _claim(notification_id: UUID) -> Notification | None:
     notification = Notification.objects.select_for_update().filter(id=notification_id).first()
     if notification is None or notification.status != NotificationStatus.PENDING:
@@ -192,6 +173,52 @@ def _claim(notification_id: UUID) -> Notification | None:
     notification.claimed_until = now + SEND_LEASE
     notification.attempts += 1
     notification.save(update_fields=["claimed_until", "attempts"])
+    return notification
+
+
+def _address_and_render(notification: Notification) -> Notification:
+    """The message as the recipient gets it, stored so that retries send the same. Runs outside
+    any transaction: for a customer it asks identity, whose api may be an HTTP call.
+
+    An account that no longer exists is logged as skipped rather than retried or dead-lettered:
+    retrying cannot make it exist, and a deleted account is a normal outcome, not an incident.
+    """
+    email, context = notification.email, notification.context
+    if not email:
+        try:
+            customer = get_customer(customer_id=notification.recipient_id)
+        except CustomerNotFound:
+            logger.info(
+                "skipped %s notification for event %s: customer %s does not exist",
+                notification.template,
+                notification.cause_event_id,
+                notification.recipient_id,
+            )
+            return _skip(notification.id, reason="The customer's account does not exist.")
+        email, context = customer.email, {"name": customer.name, **context}
+    rendered = render_email(notification.template, context)
+    return _store_message(notification.id, email=email, rendered=rendered)
+
+
+@database.atomic
+def _store_message(notification_id: UUID, *, email: str, rendered: RenderedEmail) -> Notification:
+    notification = Notification.objects.select_for_update().get(id=notification_id)
+    notification.email = email
+    notification.subject = rendered.subject
+    notification.body_text = rendered.text
+    notification.body_html = rendered.html
+    notification.save(update_fields=["email", "subject", "body_text", "body_html"])
+    return notification
+
+
+@database.atomic
+def _skip(notification_id: UUID, *, reason: str) -> Notification:
+    """Log that nothing was sent, and why, so the log answers "did they get an email?"."""
+    notification = Notification.objects.select_for_update().get(id=notification_id)
+    notification.status = NotificationStatus.SKIPPED
+    notification.last_error = reason
+    notification.claimed_until = None
+    notification.save(update_fields=["status", "last_error", "claimed_until"])
     return notification
 
 

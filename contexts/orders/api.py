@@ -7,6 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
+from modulith.remote import api_function
+
 
 @dataclass(frozen=True)
 class OrderLineDTO:
@@ -33,6 +35,7 @@ class OrderNotFound(LookupError):
     pass
 
 
+@api_function
 def get_order(*, order_id: UUID) -> OrderDTO:
     """One order; raises OrderNotFound."""
     from contexts.orders import selectors  # here: selectors build the DTOs defined above

@@ -7,9 +7,12 @@ shipment): their rows live in their own databases.
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.db import models
 from django.utils import timezone
+
+HALF_CENT = models.Value(Decimal("0.005"))
 
 
 def money_field() -> models.DecimalField:
@@ -105,8 +108,13 @@ class Order(models.Model):
             models.Index(fields=["status"], name="order_status_idx"),
         ]
         constraints = [
+            # Within half a cent rather than equal: SQLite stores decimals as binary floats, where
+            # 20.40 + 4.90 != 25.30. PostgreSQL's numeric is exact, so there it means equal.
             models.CheckConstraint(
-                condition=models.Q(total=models.F("subtotal") + models.F("shipping_cost")),
+                condition=models.Q(
+                    total__gte=models.F("subtotal") + models.F("shipping_cost") - HALF_CENT,
+                    total__lte=models.F("subtotal") + models.F("shipping_cost") + HALF_CENT,
+                ),
                 name="order_total_is_subtotal_plus_shipping",
             ),
         ]

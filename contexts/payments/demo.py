@@ -23,7 +23,7 @@ def load(*, out: TextIO) -> None:
             f"payments: skipped ({DEMO_CUSTOMER_EMAIL} does not exist; run identity's demo)\n"
         )
         return
-    method = selectors.payment_methods_of(customer_id=customer.id).filter(token=TOK_VISA).first()
+    method = selectors.payment_method_list(customer_id=customer.id).filter(token=TOK_VISA).first()
     state = "exists"
     if method is None:
         method = services.payment_method_create(customer_id=customer.id, token=TOK_VISA)

@@ -13,17 +13,17 @@ class PaymentNotFound(LookupError):
     pass
 
 
-def payment_methods_of(*, customer_id: UUID) -> QuerySet[PaymentMethod]:
+def payment_method_list(*, customer_id: UUID) -> QuerySet[PaymentMethod]:
     """A customer's saved cards, newest first."""
     return PaymentMethod.objects.filter(customer_id=customer_id).order_by("-created_at", "-id")
 
 
-def payment_method_of(*, payment_method_id: UUID, customer_id: UUID) -> PaymentMethod | None:
+def payment_method_get(*, payment_method_id: UUID, customer_id: UUID) -> PaymentMethod | None:
     """The card, if it is this customer's; None for an unknown card or somebody else's."""
     return PaymentMethod.objects.filter(id=payment_method_id, customer_id=customer_id).first()
 
 
-def payments_visible_to(*, customer_id: UUID, is_staff: bool) -> QuerySet[Payment]:
+def payment_list(*, customer_id: UUID, is_staff: bool) -> QuerySet[Payment]:
     """Payments newest first: all of them for staff, a customer's own otherwise. Tombstones of
     orders that never reached payments are no payments and stay hidden."""
     payments = Payment.objects.exclude(status=PaymentStatus.ABANDONED)
@@ -32,11 +32,10 @@ def payments_visible_to(*, customer_id: UUID, is_staff: bool) -> QuerySet[Paymen
     return payments.select_related("payment_method").order_by("-created_at", "-id")
 
 
-def payment_visible_to(*, payment_id: UUID, customer_id: UUID, is_staff: bool) -> Payment:
+def payment_get(*, payment_id: UUID, customer_id: UUID, is_staff: bool) -> Payment:
     """One payment the caller may see. Raises PaymentNotFound, also for somebody else's, so
     that ids of other customers' payments cannot be probed."""
-    payment = payments_visible_to(customer_id=customer_id, is_staff=is_staff).filter(id=payment_id)
-    found = payment.first()
-    if found is None:
+    payment = payment_list(customer_id=customer_id, is_staff=is_staff).filter(id=payment_id).first()
+    if payment is None:
         raise PaymentNotFound(payment_id)
-    return found
+    return payment

@@ -35,7 +35,7 @@ from contexts.payments.models import (
     payment_id_for,
 )
 from contexts.payments.providers import ProviderDeclined, ProviderUnavailable, get_provider
-from contexts.payments.selectors import payment_method_of
+from contexts.payments.selectors import payment_method_get
 from modulith import publish
 
 logger = logging.getLogger(__name__)
@@ -225,7 +225,7 @@ def _payment_open(
     return _payment_insert(
         order_id=order_id,
         customer_id=customer_id,
-        payment_method=payment_method_of(
+        payment_method=payment_method_get(
             payment_method_id=payment_method_id, customer_id=customer_id
         ),
         amount=amount,

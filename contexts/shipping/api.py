@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from modulith.remote import api_function
+
 
 @dataclass(frozen=True)
 class ParcelLine:
@@ -26,6 +28,7 @@ class NoShippingRate(LookupError):
     """No rate covers this destination country or parcel weight."""
 
 
+@api_function
 def quote(*, lines: Sequence[ParcelLine], country: str, currency: str) -> QuoteDTO:
     """The shipping cost of these lines to `country` (ISO 3166-1 alpha-2), in `currency`.
     Raises NoShippingRate."""

@@ -15,6 +15,7 @@ from contexts.shipping.models import (
     ShipmentStatus,
     ZoneCountry,
 )
+from contexts.shipping.parcels import parcel_weight_grams
 
 
 class ShipmentNotFound(LookupError):
@@ -46,13 +47,6 @@ def quote(*, lines: Sequence[ParcelLine], country: str, currency: str) -> QuoteD
     )
 
 
-def parcel_weight_grams(lines: Sequence[ParcelLine]) -> int:
-    for line in lines:
-        if line.quantity < 0 or line.weight_grams < 0:
-            raise ValueError(f"Line {line.sku} has a negative quantity or weight.")
-    return sum(line.quantity * line.weight_grams for line in lines)
-
-
 def _zone_of(country: str) -> int | None:
     """The zone that lists the country itself, else the zone that takes every other country."""
     match = (
@@ -65,7 +59,7 @@ def _zone_of(country: str) -> int | None:
     return match
 
 
-def shipments_visible_to(*, customer_id: UUID, is_staff: bool) -> QuerySet[Shipment]:
+def shipment_list(*, customer_id: UUID, is_staff: bool) -> QuerySet[Shipment]:
     """Shipments newest first: all of them for staff, a customer's own otherwise. Tombstones of
     orders cancelled before shipping saw them are no parcels and stay hidden."""
     shipments = Shipment.objects.exclude(status=ShipmentStatus.WITHDRAWN)
@@ -74,12 +68,10 @@ def shipments_visible_to(*, customer_id: UUID, is_staff: bool) -> QuerySet[Shipm
     return shipments.order_by("-created_at", "-id")
 
 
-def shipment_visible_to(*, shipment_id: UUID, customer_id: UUID, is_staff: bool) -> Shipment:
+def shipment_get(*, shipment_id: UUID, customer_id: UUID, is_staff: bool) -> Shipment:
     """One shipment the caller may see. Raises ShipmentNotFound, also for somebody else's."""
     shipment = (
-        shipments_visible_to(customer_id=customer_id, is_staff=is_staff)
-        .filter(id=shipment_id)
-        .first()
+        shipment_list(customer_id=customer_id, is_staff=is_staff).filter(id=shipment_id).first()
     )
     if shipment is None:
         raise ShipmentNotFound(shipment_id)

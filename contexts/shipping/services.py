@@ -8,7 +8,6 @@ arrive in either order, and any number of times.
 from __future__ import annotations
 
 import logging
-import secrets
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -17,15 +16,11 @@ from django.utils import timezone
 from contexts.shipping import database
 from contexts.shipping.events import ShipmentCreated, ShipmentDelivered, ShipmentDispatched
 from contexts.shipping.models import Shipment, ShipmentStatus
+from contexts.shipping.parcels import new_tracking_number
 from contexts.shipping.selectors import ShipmentNotFound
 from modulith import publish
 
 logger = logging.getLogger(__name__)
-
-# No 0/O or 1/I: tracking numbers get read out on the phone.
-TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-TRACKING_PREFIX = "SHP"
-TRACKING_LENGTH = 12
 
 
 class ShipmentStateConflict(Exception):
@@ -153,11 +148,6 @@ def shipment_deliver(*, shipment_id: UUID) -> Shipment:
         )
     )
     return shipment
-
-
-def new_tracking_number() -> str:
-    suffix = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
-    return f"{TRACKING_PREFIX}{suffix}"
 
 
 def _locked(shipment_id: UUID) -> Shipment:

@@ -2,7 +2,8 @@
 
 The handler runs in a transaction on the subscriber's database together with the inbox row
 keyed by (subscription, event id). A redelivered envelope finds that row processed and is
-acknowledged without running the handler again.
+acknowledged without running the handler again. Each delivery is a consumer span when tracing
+is on (modulith.tracing).
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ import enum
 import logging
 import random
 import traceback
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from modulith import statements, tracing
 from modulith.envelope import Envelope, handling
 from modulith.events import spec_for_type
 from modulith.models import InboxMessage, InboxStatus
+from modulith.observability.logs import log_context
 from modulith.settings import kernel_settings
 from modulith.subscriptions import Subscription
 
@@ -37,84 +40,55 @@ class Outcome(enum.Enum):
     DEAD = "dead"  # dead-lettered now, or earlier (then the handler did not run)
 
 
-class _AlreadyReceived(Exception):
-    """The inbox already holds a row for this delivery: take the slow path."""
-
-
 def deliver(
     subscription: Subscription,
     envelope: Envelope,
     *,
-    on_success: Callable[[], None] | None = None,
+    mark_dispatched: Sequence[str] = (),
 ) -> Outcome:
     """Deliver once. Never raises for a handler failure: it records a retry or a dead letter.
 
-    `on_success` runs inside the delivery's transaction once the handler succeeded (dispatch
-    uses it to mark the outbox row in the same commit); it does not run for any other outcome.
+    `mark_dispatched`: outbox rows on the subscriber's database that this delivery's commit
+    also marks dispatched (modulith.aftercommit hands them to the last delivery after a
+    commit). They stay pending if the handler fails; the caller marks them then.
     """
     alias = subscription.context.database_alias
-    try:
+    with (
+        tracing.consumer_span(subscription.name, envelope) as span,
+        log_context(subscription=subscription.name, envelope=envelope),
+    ):
         try:
-            return _deliver_first_time(alias, subscription, envelope, on_success)
-        except _AlreadyReceived:
-            return _deliver_again(alias, subscription, envelope, on_success)
-    except Exception as error:  # noqa: BLE001 - a handler's failure is recorded, never propagated
-        return _record_failure(alias, subscription, envelope, error)
+            outcome = _deliver(alias, subscription, envelope, mark_dispatched)
+        except Exception as error:  # noqa: BLE001 - a handler's failure is recorded, not raised
+            outcome = _record_failure(alias, subscription, envelope, error)
+            tracing.record_outcome(span, outcome.value, error)
+            return outcome
+        tracing.record_outcome(span, outcome.value)
+        return outcome
 
 
-def _deliver_first_time(
-    alias: str,
-    subscription: Subscription,
-    envelope: Envelope,
-    on_success: Callable[[], None] | None,
+def _deliver(
+    alias: str, subscription: Subscription, envelope: Envelope, mark_dispatched: Sequence[str]
 ) -> Outcome:
-    """The common case in three statements: insert the inbox row as processed, run the handler,
-    commit. A concurrent delivery of the same envelope blocks on the unique key until this
-    transaction ends, then takes the slow path and finds the row processed (or, after a
-    rollback, inserts it itself). A handler failure rolls the row back with the effects."""
+    """One statement records the inbox row as processed (and the outbox mark), then the handler
+    runs, then the commit: a handler failure rolls all of it back with the handler's effects.
+    A redelivery finds the row settled and is acknowledged without running the handler."""
     with transaction.atomic(using=alias):
-        try:
-            InboxMessage.objects.using(alias).create(
-                subscription=subscription.name,
-                event_id=envelope["id"],
-                event_type=envelope["type"],
-                envelope=envelope,
-                status=InboxStatus.PROCESSED,
-                attempts=1,
-                processed_at=timezone.now(),
+        if not statements.receive(
+            using=alias,
+            subscription=subscription.name,
+            envelope=envelope,
+            at=timezone.now(),
+            mark_dispatched=mark_dispatched,
+        ):
+            status = (
+                InboxMessage.objects.using(alias)
+                .filter(subscription=subscription.name, event_id=envelope["id"])
+                .values_list("status", flat=True)
+                .get()
             )
-        except IntegrityError:
-            # No savepoint needed: leaving the block with an exception rolls back everything,
-            # and the insert was its first statement.
-            raise _AlreadyReceived from None
+            return Outcome.DEAD if status == InboxStatus.DEAD else Outcome.DUPLICATE
         _run_handler(subscription, envelope)
-        if on_success is not None:
-            on_success()
-    return Outcome.PROCESSED
-
-
-def _deliver_again(
-    alias: str,
-    subscription: Subscription,
-    envelope: Envelope,
-    on_success: Callable[[], None] | None,
-) -> Outcome:
-    """A row exists: a duplicate, a retry, or a dead letter that was not replayed."""
-    with transaction.atomic(using=alias):
-        inbox = _lock_inbox_row(alias, subscription, envelope)
-        if inbox.status == InboxStatus.PROCESSED:
-            return Outcome.DUPLICATE
-        if inbox.status == InboxStatus.DEAD:
-            # Only an operator's replay (which turns it back into a retry) runs it again.
-            return Outcome.DEAD
-        _run_handler(subscription, envelope)
-        inbox.status = InboxStatus.PROCESSED
-        inbox.attempts += 1
-        inbox.processed_at = timezone.now()
-        inbox.next_attempt_at = None
-        inbox.save(using=alias)
-        if on_success is not None:
-            on_success()
     return Outcome.PROCESSED
 
 
@@ -125,19 +99,15 @@ def _run_handler(subscription: Subscription, envelope: Envelope) -> None:
 
 
 def _lock_inbox_row(alias: str, subscription: Subscription, envelope: Envelope) -> InboxMessage:
-    rows = InboxMessage.objects.using(alias).select_for_update()
+    """The delivery's inbox row, locked; inserted as pending if there is none yet."""
     key = {"subscription": subscription.name, "event_id": envelope["id"]}
-    inbox = rows.filter(**key).first()
-    if inbox is not None:
-        return inbox
-    try:
-        with transaction.atomic(using=alias):
-            return InboxMessage.objects.using(alias).create(
-                **key, event_type=envelope["type"], envelope=envelope
-            )
-    except IntegrityError:
-        # A concurrent delivery inserted it first; wait for its outcome.
-        return rows.get(**key)
+    # ON CONFLICT DO NOTHING: if a concurrent delivery holds an uncommitted row, this waits for
+    # its outcome instead of failing, so no savepoint is needed around it.
+    InboxMessage.objects.using(alias).bulk_create(
+        [InboxMessage(**key, event_type=envelope["type"], envelope=envelope)],
+        ignore_conflicts=True,
+    )
+    return InboxMessage.objects.using(alias).select_for_update().get(**key)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -1,10 +1,11 @@
 """Dispatch: hand committed outbox rows to their subscriptions' transports.
 
-Two paths lead here. Right after the publisher commits, `dispatch_committed` sends the new event
-(the row is still reserved for this process by its `available_at` grace). Whatever that path
-missed (broker down, process died) is found later by `relay_outbox`, which claims rows with
-SELECT … FOR UPDATE SKIP LOCKED (SQLite's IMMEDIATE transactions serialise claimers instead)
-and pushes their `available_at` by a lease, so several relays never claim the same row.
+Two paths lead here. Right after the publisher commits, modulith.aftercommit sends the
+transaction's new events (their rows are still reserved for this process by their
+`available_at` grace). Whatever that path missed (broker down, process died) is found later by
+`relay_outbox`, which claims rows with SELECT … FOR UPDATE SKIP LOCKED (SQLite's IMMEDIATE
+transactions serialise claimers instead) and pushes their `available_at` by a lease, so several
+relays never claim the same row.
 
 Sending is at-least-once: a row is marked dispatched only after every subscription got it, and a
 duplicate that slips through (a relay taking over after a lease expired) is absorbed by the
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from modulith import statements
 from modulith.contexts import CELERY, INPROCESS
 from modulith.delivery import deliver, retry_delay
 from modulith.envelope import Envelope
@@ -119,50 +121,6 @@ def fan_out(envelope: Envelope) -> None:
         sender.fan_out(envelope)
 
 
-def dispatch_committed(alias: str, envelope: Envelope) -> None:
-    """Runs right after the publisher commits. Never fails the publisher's request."""
-    marked: list[bool] = []
-
-    def mark_in_last_delivery() -> None:
-        _mark_dispatched(alias, [envelope["id"]], within_transaction=True)
-        marked.append(True)
-
-    subscriptions = subscriptions_for(envelope["type"])
-    try:
-        with sending() as sender:
-            for index, subscription in enumerate(subscriptions):
-                last = index == len(subscriptions) - 1
-                if last and _delivers_here(subscription, alias):
-                    # The last in-process delivery marks the row in its own commit: one
-                    # transaction less per event than marking it afterwards.
-                    deliver(subscription, envelope, on_success=mark_in_last_delivery)
-                else:
-                    sender.send(subscription, envelope)
-    except Exception as error:
-        logger.warning(
-            "dispatch of %s %s after commit failed; the relay will send it: %s",
-            envelope["type"],
-            envelope["id"],
-            error,
-            exc_info=True,
-        )
-        _release_safely(alias, [envelope["id"]], error)
-        return
-    if marked:
-        return
-    try:
-        _mark_dispatched(alias, [envelope["id"]])
-    except Exception:
-        # The subscribers have it; at worst the relay sends it again and their inboxes dedupe.
-        logger.exception("could not mark %s dispatched on %s", envelope["id"], alias)
-
-
-def _delivers_here(subscription: Subscription, alias: str) -> bool:
-    """In-process, on the outbox's own database: its transaction can carry the mark."""
-    context = subscription.context
-    return context.transport == INPROCESS and context.database_alias == alias
-
-
 def relay_outbox(alias: str, *, limit: int | None = None, respect_availability: bool = True) -> int:
     """Claim up to `limit` pending rows on `alias`, send them, mark them dispatched.
 
@@ -218,15 +176,19 @@ def claim_pending(alias: str, *, limit: int, anyway: bool = False) -> list[tuple
     return [(str(event_id), envelope) for event_id, envelope in claimed]
 
 
-def _mark_dispatched(alias: str, event_ids: list[str], *, within_transaction: bool = False) -> None:
+def _mark_dispatched(alias: str, event_ids: list[str]) -> None:
     if not event_ids:
         return
-    rows = OutboxMessage.objects.using(alias).filter(id__in=event_ids, dispatched_at__isnull=True)
-    if within_transaction:
-        rows.update(dispatched_at=timezone.now())
-        return
     with bookkeeping(alias):
-        rows.update(dispatched_at=timezone.now())
+        statements.mark_dispatched(using=alias, event_ids=event_ids, at=timezone.now())
+
+
+def mark_dispatched_safely(alias: str, event_ids: list[str]) -> None:
+    try:
+        _mark_dispatched(alias, event_ids)
+    except Exception:
+        # The subscribers have them; at worst the relay sends them again and inboxes dedupe.
+        logger.exception("could not mark %s dispatched on %s", event_ids, alias)
 
 
 def _release(alias: str, event_ids: list[str], error: Exception) -> None:
@@ -244,7 +206,7 @@ def _release(alias: str, event_ids: list[str], error: Exception) -> None:
         )
 
 
-def _release_safely(alias: str, event_ids: list[str], error: Exception) -> None:
+def release_safely(alias: str, event_ids: list[str], error: Exception) -> None:
     try:
         _release(alias, event_ids, error)
     except Exception:

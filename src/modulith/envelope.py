@@ -1,4 +1,9 @@
-"""CloudEvents 1.0 structured-mode envelopes, and the causal context they carry."""
+"""CloudEvents 1.0 structured-mode envelopes, and the causal context they carry.
+
+Extensions: `correlationid` (the flow), `causationid` (the event whose handler published this
+one), and, when OpenTelemetry is installed and a span is active, `traceparent`/`tracestate`
+(modulith.tracing).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from modulith import tracing
 from modulith.events import EventSpec
 from modulith.settings import modulith_setting
 
@@ -42,6 +48,9 @@ def build_envelope(spec: EventSpec, event: object) -> Envelope:
     }
     if cause:
         envelope["causationid"] = cause["id"]
+    # When tracing is on: the span active now (a request's, or the consumer span of the handler
+    # publishing this) becomes the parent of every delivery of the event.
+    envelope.update(tracing.trace_extensions())
     return envelope
 
 

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
+from modulith import statements
+from modulith.aftercommit import dispatch_after_commit
 from modulith.contexts import get_context
 from modulith.envelope import Envelope, build_envelope
 from modulith.events import spec_for_class
-from modulith.models import OutboxMessage
 from modulith.settings import kernel_settings
 
 
@@ -26,7 +27,8 @@ def publish(event: object) -> Envelope:
     """Record `event` in the publishing context's outbox, in the current transaction.
 
     Nothing leaves the process before the transaction commits; after a rollback nothing is
-    delivered. Dispatch starts right after commit; the relay retries whatever that missed.
+    delivered. Dispatch starts right after commit (modulith.aftercommit); the relay sends
+    whatever that missed.
     """
     spec = spec_for_class(type(event))
     alias = get_context(spec.context).database_alias
@@ -36,19 +38,16 @@ def publish(event: object) -> Envelope:
             f"inside a service decorated with @transaction.atomic (using={alias!r})."
         )
     envelope = build_envelope(spec, event)
-    OutboxMessage.objects.using(alias).create(
-        id=envelope["id"],
+    statements.insert_outbox_row(
+        using=alias,
+        envelope=envelope,
         event_type=spec.type,
         source_context=spec.context,
-        envelope=envelope,
         available_at=timezone.now() + kernel_settings().dispatch_grace,
     )
     for listener in publish_listeners:
         listener(event, envelope)
 
-    from modulith.dispatch import dispatch_committed
-
-    # Django drops this callback if the transaction (or the savepoint around publish) rolls
-    # back, so only committed events are dispatched.
-    transaction.on_commit(lambda: dispatch_committed(alias, envelope), using=alias, robust=True)
+    # Only committed events are dispatched, all of a transaction's together.
+    dispatch_after_commit(alias, envelope)
     return envelope

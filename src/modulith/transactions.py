@@ -4,7 +4,7 @@ A bare @transaction.atomic opens its transaction on "default". Once a context ru
 of its own (CONTEXT_DATABASES), its writes and the outbox rows publish() adds must share a
 transaction on *that* alias, so every context's write use cases open it through here:
 
-    # contexts/catalog/db.py
+    # contexts/catalog/database.py
     from modulith.transactions import ContextDatabase
 
     catalog_database = ContextDatabase("catalog")

@@ -72,6 +72,7 @@ def test_the_templates_render_the_whole_anatomy(tmp_path: Path) -> None:
         "admin.py",
         "api.py",
         "apps.py",
+        "database.py",
         "events.py",
         "handlers.py",
         "migrations/__init__.py",

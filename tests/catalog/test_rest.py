@@ -12,7 +12,7 @@ from contexts.catalog.events import ProductPriceChanged, ProductPublished, Produ
 from contexts.catalog.models import Product
 from modulith.testing import capture_events
 from tests.catalog.factories import ProductFactory
-from tests.catalog.problems import error_fields, problem_of
+from tests.support.problems import error_fields, problem_of
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from contexts.inventory.models import Reservation, ReservationStatus, StockItem
 from modulith.delivery import Outcome
 from modulith.models import OutboxMessage
 from modulith.testing import deliver_to
-from tests.inventory.factories import OrderPlacedFactory, StockItemFactory, lines
+from tests.inventory.factories import StockItemFactory
+from tests.support.event_factories import OrderPlacedFactory, order_lines
 
 ORDERS = 20
 ON_HAND = 5
@@ -25,7 +26,7 @@ def test_twenty_concurrent_orders_for_five_units_reserve_exactly_five(
     transactional_db: None, postgres: None
 ) -> None:
     StockItemFactory(sku="HOT-1", on_hand=ON_HAND)
-    orders = [OrderPlacedFactory(lines=lines(("HOT-1", 1))) for _ in range(ORDERS)]
+    orders = [OrderPlacedFactory(lines=order_lines(("HOT-1", 1))) for _ in range(ORDERS)]
     start = threading.Barrier(ORDERS + 1)
     outcomes: list[Outcome] = []
     lowest_available: list[int] = []

@@ -22,14 +22,14 @@ from contexts.inventory.models import Reservation, ReservationStatus, StockItem
 from contexts.inventory.services import reservations_expire
 from modulith.delivery import Outcome
 from modulith.testing import capture_events, deliver_to, redeliver
-from tests.inventory.factories import (
+from tests.inventory.factories import StockItemFactory
+from tests.support.event_factories import (
     OrderCancelledFactory,
     OrderConfirmedFactory,
     OrderPlacedFactory,
     OrderRejectedFactory,
     ProductPublishedFactory,
-    StockItemFactory,
-    lines,
+    order_lines,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def status_of(order_id: Any) -> str:
 
 def place(*quantities: tuple[str, int]) -> Any:
     """Deliver an OrderPlaced with these lines; return the event."""
-    placed = OrderPlacedFactory(lines=lines(*quantities))
+    placed = OrderPlacedFactory(lines=order_lines(*quantities))
     _, outcome = deliver_to(PLACED, placed)
     assert outcome == Outcome.PROCESSED
     return placed
@@ -82,7 +82,7 @@ def test_an_order_with_stock_for_every_line_is_reserved_until_the_ttl(settings: 
     settings.INVENTORY_RESERVATION_TTL = timedelta(minutes=5)
     StockItemFactory(sku="SKU-A", on_hand=5)
     StockItemFactory(sku="SKU-B", on_hand=2)
-    placed = OrderPlacedFactory(lines=lines(("SKU-B", 2), ("SKU-A", 1)))
+    placed = OrderPlacedFactory(lines=order_lines(("SKU-B", 2), ("SKU-A", 1)))
     before = timezone.now()
 
     with capture_events() as captured:
@@ -160,7 +160,7 @@ def test_an_unknown_sku_fails_the_order_with_reason_unknown_sku() -> None:
 def test_an_order_with_a_quantity_below_one_is_dead_lettered() -> None:
     StockItemFactory(sku="SKU-A", on_hand=5)
 
-    _, outcome = deliver_to(PLACED, OrderPlacedFactory(lines=lines(("SKU-A", 0))))
+    _, outcome = deliver_to(PLACED, OrderPlacedFactory(lines=order_lines(("SKU-A", 0))))
 
     assert outcome == Outcome.DEAD
     assert levels("SKU-A") == (5, 0)
@@ -245,7 +245,7 @@ def test_a_cancelled_order_still_only_reserved_is_released() -> None:
 )
 def test_an_order_that_ended_before_it_was_placed_never_reserves(early: Any) -> None:
     StockItemFactory(sku="SKU-A", on_hand=5)
-    placed = OrderPlacedFactory(lines=lines(("SKU-A", 1)))
+    placed = OrderPlacedFactory(lines=order_lines(("SKU-A", 1)))
     subscription = REJECTED if early is OrderRejectedFactory else CANCELLED
     deliver_to(subscription, early(order_id=placed.order_id))
 
@@ -307,7 +307,7 @@ def test_a_rejection_after_expiry_changes_nothing() -> None:
 
 def test_redelivered_envelopes_are_acknowledged_without_running_again() -> None:
     StockItemFactory(sku="SKU-A", on_hand=5)
-    placed = OrderPlacedFactory(lines=lines(("SKU-A", 2)))
+    placed = OrderPlacedFactory(lines=order_lines(("SKU-A", 2)))
     placed_envelope, _ = deliver_to(PLACED, placed)
     confirmed_envelope, _ = deliver_to(CONFIRMED, OrderConfirmedFactory(order_id=placed.order_id))
 
@@ -322,7 +322,7 @@ def test_redelivered_envelopes_are_acknowledged_without_running_again() -> None:
 def test_the_same_facts_published_twice_change_the_stock_once() -> None:
     # New event ids, so the inbox cannot help: only the reservation's state can.
     StockItemFactory(sku="SKU-A", on_hand=5)
-    placed = OrderPlacedFactory(lines=lines(("SKU-A", 2)))
+    placed = OrderPlacedFactory(lines=order_lines(("SKU-A", 2)))
     confirmed = OrderConfirmedFactory(order_id=placed.order_id)
     cancelled = OrderCancelledFactory(order_id=placed.order_id)
 

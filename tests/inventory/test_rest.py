@@ -12,7 +12,7 @@ from contexts.inventory import services
 from contexts.inventory.models import StockAdjustment, StockItem
 from modulith.http.authentication import Role, TokenPrincipal
 from tests.inventory.factories import StockItemFactory
-from tests.inventory.problems import error_fields, problem_of
+from tests.support.problems import error_fields, problem_of
 
 pytestmark = pytest.mark.django_db
 

@@ -11,14 +11,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
+from opentelemetry import trace
 from rest_framework.test import APIClient
 
+from modulith import publish
 from modulith.models import InboxMessage, OutboxMessage
 from modulith.relay import relay_once
 from tests.modulith.conftest import LISTENER_QUEUE
-from tests.modulith.contexts.listener.models import Effect
-from tests.modulith.contexts.sample.events import Behaviour
+from tests.modulith.contexts.listener.models import Effect, Sighting
+from tests.modulith.contexts.sample.events import Behaviour, ThingTraced
 from tests.modulith.contexts.sample.services import thing_happen
 from tests.support.workers import Worker, start_worker, use_broker, worker_env
 
@@ -181,3 +184,28 @@ def test_a_delivery_that_failed_in_a_worker_is_sent_to_it_again_when_its_retry_i
     wait_until(lambda: effects(thing_id, "on_thing_happened") == 1, what="the retried delivery")
     inbox = InboxMessage.objects.get(subscription="listener.on_thing_happened")
     assert (inbox.status, inbox.attempts) == ("processed", 2)
+
+
+@pytest.mark.redis
+def test_a_handler_in_a_worker_runs_inside_the_trace_of_the_request_that_published(
+    redis_worker, celery_listener, thing_id, spans
+):
+    url, _ = redis_worker
+
+    with (
+        use_broker(url),
+        trace.get_tracer("tests").start_as_current_span("place thing") as publishing,
+        transaction.atomic(),
+    ):
+        publish(ThingTraced(thing_id=thing_id))
+
+    wait_until(lambda: Sighting.objects.filter(thing_id=thing_id).exists(), what="the handler")
+    # The worker has the API but no SDK: the handler's current span is the context it received,
+    # which an SDK there would have made the parent of its consumer span.
+    sighting = Sighting.objects.get(thing_id=thing_id)
+    context = publishing.get_span_context()
+    assert (sighting.trace_id, sighting.span_id) == (
+        f"{context.trace_id:032x}",
+        f"{context.span_id:016x}",
+    )
+    assert sighting.traceparent.split("-")[1:3] == [sighting.trace_id, sighting.span_id]

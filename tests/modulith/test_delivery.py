@@ -7,9 +7,11 @@ import threading
 import pytest
 from django.db import connections
 
-from modulith.delivery import Outcome
-from modulith.models import InboxMessage
-from modulith.testing import deliver_to, drain, redeliver
+from modulith.delivery import Outcome, deliver
+from modulith.dispatch import claim_pending
+from modulith.models import InboxMessage, OutboxMessage
+from modulith.subscriptions import get_subscription
+from modulith.testing import deliver_to, drain, make_envelope, redeliver
 from tests.modulith.contexts.sample.events import Behaviour, ThingHappened
 from tests.modulith.contexts.sample.services import thing_happen
 
@@ -49,8 +51,6 @@ def test_a_failing_handler_never_fails_the_publisher(thing_id, effects):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_envelope_delivered_five_times_concurrently_has_its_effect_once(thing_id, effects):
-    from modulith.testing import make_envelope
-
     envelope = make_envelope(ThingHappened(thing_id=thing_id, behaviour=Behaviour.SLOW))
     start = threading.Barrier(5)
     outcomes: list[Outcome] = []
@@ -70,3 +70,34 @@ def test_the_same_envelope_delivered_five_times_concurrently_has_its_effect_once
 
     assert sorted(outcome.value for outcome in outcomes) == ["duplicate"] * 4 + ["processed"]
     assert effects(thing_id, "on_thing_happened") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_relay_passes_over_a_row_whose_delivery_is_carrying_its_mark(postgres, thing_id):
+    envelope = make_envelope(ThingHappened(thing_id=thing_id, behaviour=Behaviour.SLOW))
+    OutboxMessage.objects.create(
+        id=envelope["id"], event_type=envelope["type"], source_context="sample", envelope=envelope
+    )
+    outcomes: list[Outcome] = []
+
+    def deliver_carrying_the_mark() -> None:
+        try:
+            mark = [envelope["id"]]
+            outcomes.append(deliver(get_subscription(HANDLER), envelope, mark_dispatched=mark))
+        finally:
+            connections.close_all()
+
+    delivery = threading.Thread(target=deliver_carrying_the_mark)
+    delivery.start()
+    passed_over = False
+    while delivery.is_alive() and not passed_over:
+        # Not claimable, yet still pending afterwards (so during the claim too): held by the
+        # delivery in progress.
+        claimed = claim_pending("default", limit=10, anyway=True)
+        pending = OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+        passed_over = claimed == [] and pending
+    delivery.join(timeout=60)
+
+    assert passed_over
+    assert outcomes == [Outcome.PROCESSED]
+    assert OutboxMessage.objects.get().dispatched_at is not None

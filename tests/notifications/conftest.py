@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+from django.db import connections
 from rest_framework.test import APIClient
 
 from contexts.identity.api import CustomerDTO, CustomerNotFound
@@ -17,10 +18,12 @@ ClientFor = Callable[[TokenPrincipal], APIClient]
 
 
 class CustomerDirectory:
-    """What identity.api.get_customer answers, without identity's tables."""
+    """What identity.api.get_customer answers, without identity's tables. It notes each question
+    and whether a transaction was open: once identity runs on its own, the call is HTTP."""
 
     def __init__(self) -> None:
         self.customers: dict[uuid.UUID, CustomerDTO] = {}
+        self.asked: list[tuple[uuid.UUID, bool]] = []
 
     def add(self, *, email: str = "ada@example.com", name: str = "Ada Lovelace") -> CustomerDTO:
         customer = CustomerDTO(id=uuid.uuid4(), email=email, name=name, is_staff=False)
@@ -28,6 +31,10 @@ class CustomerDirectory:
         return customer
 
     def get_customer(self, *, customer_id: uuid.UUID) -> CustomerDTO:
+        in_transaction = any(
+            connection.in_atomic_block for connection in connections.all(initialized_only=True)
+        )
+        self.asked.append((customer_id, in_transaction))
         try:
             return self.customers[customer_id]
         except KeyError:

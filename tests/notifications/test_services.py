@@ -12,7 +12,7 @@ from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 
 from contexts.notifications import services
 from contexts.notifications.models import Notification, NotificationStatus
-from contexts.notifications.rendering import render_email
+from tests.notifications.conftest import CustomerDirectory
 from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +124,59 @@ def test_reserving_twice_for_the_same_cause_and_recipient_keeps_one_row(
     assert len(mail.outbox) == 1
 
 
-def test_an_unknown_template_is_a_programming_error() -> None:
-    with pytest.raises(ValueError, match="no_such_template"):
-        render_email("no_such_template", {})
+def test_retrying_failed_notifications_gives_them_fresh_attempts_and_leaves_others_alone() -> None:
+    failed = NotificationFactory(
+        status=NotificationStatus.FAILED, attempts=services.MAX_SEND_ATTEMPTS, sent_at=None
+    )
+    sent = NotificationFactory(status=NotificationStatus.SENT)
+
+    requeued = services.notification_retry_failed(notification_ids=[failed.id, sent.id])
+
+    assert requeued == 1
+    failed.refresh_from_db()
+    assert (failed.status, failed.attempts, failed.claimed_until) == (
+        NotificationStatus.PENDING,
+        0,
+        None,
+    )
+    sent.refresh_from_db()
+    assert sent.status == NotificationStatus.SENT
+
+
+def test_a_customer_is_addressed_and_the_message_rendered_when_first_sent(
+    customers: CustomerDirectory,
+) -> None:
+    ada = customers.add(email="ada@example.com", name="Ada Lovelace")
+    notification = pending(
+        recipient_id=ada.id,
+        email="",
+        template="welcome",
+        subject="",
+        body_text="",
+        body_html="",
+    )
+
+    sent = services.notification_send(notification_id=notification.id)
+
+    assert sent is not None
+    assert (sent.status, sent.email) == (NotificationStatus.SENT, "ada@example.com")
+    assert sent.subject == "Welcome to the shop, Ada Lovelace"
+    [message] = mail.outbox
+    assert message.subject == sent.subject
+
+
+def test_identity_out_of_reach_is_retried_like_a_failed_send(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unreachable(**kwargs: object) -> None:
+        raise ConnectionRefusedError("identity unreachable")
+
+    monkeypatch.setattr(services, "get_customer", unreachable)
+    notification = pending(email="", body_text="", body_html="", subject="")
+
+    failed = services.notification_send(notification_id=notification.id)
+
+    assert failed is not None
+    assert (failed.status, failed.attempts) == (NotificationStatus.PENDING, 1)
+    assert "identity unreachable" in failed.last_error
+    assert mail.outbox == []

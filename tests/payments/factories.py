@@ -1,4 +1,4 @@
-"""Factories for payments rows and for the order events payments reacts to."""
+"""Payments' rows. The order events it reacts to come from tests/support/event_factories.py."""
 
 from __future__ import annotations
 
@@ -6,16 +6,7 @@ import uuid
 from decimal import Decimal
 
 import factory
-from django.utils import timezone
 
-from contexts.orders.events import (
-    OrderCancelled,
-    OrderConfirmed,
-    OrderLine,
-    OrderPlaced,
-    OrderRejected,
-    ShippingAddress,
-)
 from contexts.payments.models import Payment, PaymentMethod, PaymentStatus, payment_id_for
 from contexts.payments.providers.fake import TOK_VISA
 
@@ -44,68 +35,3 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     currency = "EUR"
     status = PaymentStatus.AUTHORIZED
     provider_reference = factory.Sequence(lambda n: f"fake_auth_{n}")
-
-
-LINES = (
-    OrderLine(sku="MUG-001", quantity=2, unit_price=Decimal("12.50"), line_total=Decimal("25.00")),
-)
-ADDRESS = ShippingAddress(
-    name="Ada Lovelace",
-    line1="1 Analytical Row",
-    line2="",
-    city="Berlin",
-    postal_code="10115",
-    country="DE",
-)
-
-
-class OrderPlacedFactory(factory.Factory):
-    class Meta:
-        model = OrderPlaced
-
-    order_id = factory.LazyFunction(uuid.uuid4)
-    customer_id = factory.LazyFunction(uuid.uuid4)
-    lines = LINES
-    currency = "EUR"
-    subtotal = Decimal("25.00")
-    shipping_cost = Decimal("4.90")
-    total = Decimal("29.90")
-    payment_method_id = factory.LazyFunction(uuid.uuid4)
-    shipping_address = ADDRESS
-    placed_at = factory.LazyFunction(timezone.now)
-
-
-class OrderConfirmedFactory(factory.Factory):
-    class Meta:
-        model = OrderConfirmed
-
-    order_id = factory.LazyFunction(uuid.uuid4)
-    customer_id = factory.LazyFunction(uuid.uuid4)
-    lines = LINES
-    currency = "EUR"
-    total = Decimal("29.90")
-    shipping_address = ADDRESS
-    confirmed_at = factory.LazyFunction(timezone.now)
-
-
-class OrderRejectedFactory(factory.Factory):
-    class Meta:
-        model = OrderRejected
-
-    order_id = factory.LazyFunction(uuid.uuid4)
-    customer_id = factory.LazyFunction(uuid.uuid4)
-    reason = "out_of_stock"
-    detail = "MUG-001 is out of stock."
-    rejected_at = factory.LazyFunction(timezone.now)
-
-
-class OrderCancelledFactory(factory.Factory):
-    class Meta:
-        model = OrderCancelled
-
-    order_id = factory.LazyFunction(uuid.uuid4)
-    customer_id = factory.LazyFunction(uuid.uuid4)
-    lines = LINES
-    currency = "EUR"
-    total = Decimal("29.90")
-    cancelled_at = factory.LazyFunction(timezone.now)

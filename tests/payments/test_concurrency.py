@@ -19,7 +19,8 @@ from contexts.payments.models import Payment, PaymentStatus
 from modulith.delivery import Outcome, deliver
 from modulith.subscriptions import get_subscription
 from modulith.testing import make_envelope
-from tests.payments.factories import OrderPlacedFactory, OrderRejectedFactory, PaymentMethodFactory
+from tests.payments.factories import PaymentMethodFactory
+from tests.support.event_factories import OrderPlacedFactory, OrderRejectedFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -23,13 +23,12 @@ from contexts.payments.providers.fake import (
 )
 from modulith.delivery import Outcome
 from modulith.testing import capture_events, deliver_to, redeliver
-from tests.payments.factories import (
+from tests.payments.factories import PaymentFactory, PaymentMethodFactory
+from tests.support.event_factories import (
     OrderCancelledFactory,
     OrderConfirmedFactory,
     OrderPlacedFactory,
     OrderRejectedFactory,
-    PaymentFactory,
-    PaymentMethodFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from contexts.shipping.models import Shipment, ShipmentStatus
 from modulith.delivery import Outcome, deliver
 from modulith.subscriptions import get_subscription
 from modulith.testing import make_envelope
-from tests.shipping.factories import OrderCancelledFactory, OrderConfirmedFactory
+from tests.support.event_factories import OrderCancelledFactory, OrderConfirmedFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

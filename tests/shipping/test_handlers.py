@@ -9,10 +9,10 @@ import pytest
 from contexts.shipping.events import ShipmentCreated
 from contexts.shipping.models import Shipment, ShipmentStatus
 from modulith.testing import capture_events, deliver_to, redeliver
-from tests.shipping.factories import (
+from tests.shipping.factories import ShipmentFactory
+from tests.support.event_factories import (
     OrderCancelledFactory,
     OrderConfirmedFactory,
-    ShipmentFactory,
     ShippingAddressFactory,
 )
 
@@ -27,7 +27,9 @@ def shipment_of(order_id: UUID) -> Shipment:
 
 
 def test_a_confirmed_order_gets_a_shipment_to_its_address() -> None:
-    event = OrderConfirmedFactory(shipping_address=ShippingAddressFactory(country="fr"))
+    event = OrderConfirmedFactory(
+        shipping_address=ShippingAddressFactory(city="Paris", country="fr")
+    )
 
     with capture_events() as captured:
         deliver_to(CONFIRMED, event)

@@ -10,7 +10,6 @@ from pytest_django.fixtures import DjangoAssertNumQueries
 from contexts.shipping import api
 from contexts.shipping.api import NoShippingRate, ParcelLine, QuoteDTO
 from contexts.shipping.models import Rate, Zone, ZoneCountry
-from contexts.shipping.selectors import parcel_weight_grams
 
 pytestmark = pytest.mark.django_db
 
@@ -42,15 +41,6 @@ def test_a_parcel_pays_the_lightest_band_of_its_destinations_zone(
     assert quote == QuoteDTO(
         amount=Decimal(amount), currency="EUR", zone=zone, total_weight_grams=grams
     )
-
-
-def test_the_weight_of_a_parcel_adds_up_every_unit_of_every_line() -> None:
-    parcel = [
-        ParcelLine(sku="MUG-001", quantity=3, weight_grams=350),
-        ParcelLine(sku="TEE-001", quantity=2, weight_grams=200),
-    ]
-
-    assert parcel_weight_grams(parcel) == 1450
 
 
 def test_a_parcel_heavier_than_every_band_has_no_rate() -> None:

@@ -80,11 +80,3 @@ def test_a_withdrawn_tombstone_is_not_a_shipment_to_dispatch() -> None:
 def test_an_unknown_shipment_cannot_be_dispatched() -> None:
     with pytest.raises(ShipmentNotFound):
         services.shipment_dispatch(shipment_id=uuid.uuid4())
-
-
-def test_tracking_numbers_are_readable_and_distinct() -> None:
-    numbers = {services.new_tracking_number() for _ in range(200)}
-
-    assert len(numbers) == 200
-    assert all(number.startswith("SHP") and len(number) == 15 for number in numbers)
-    assert not any(set(number[3:]) & set("01IO") for number in numbers)

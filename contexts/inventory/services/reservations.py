@@ -18,7 +18,7 @@ from uuid import UUID
 from django.conf import settings
 from django.utils import timezone
 
-from contexts.inventory.db import atomic
+from contexts.inventory import database
 from contexts.inventory.events import (
     ReservedLine,
     StockReleased,
@@ -64,7 +64,7 @@ def reservation_ttl() -> timedelta:
     return ttl if isinstance(ttl, timedelta) else timedelta(seconds=float(ttl))
 
 
-@atomic
+@database.atomic
 def reservation_place(
     *, order_id: UUID, lines: Iterable[tuple[str, int]], now: datetime | None = None
 ) -> Reservation:
@@ -107,7 +107,7 @@ def reservation_place(
     return reservation
 
 
-@atomic
+@database.atomic
 def reservation_commit(*, order_id: UUID) -> Reservation:
     """The order is confirmed: its reserved units leave the shelf (reserved and on_hand drop).
 
@@ -132,7 +132,7 @@ def reservation_commit(*, order_id: UUID) -> Reservation:
     return reservation
 
 
-@atomic
+@database.atomic
 def reservation_reject(*, order_id: UUID) -> Reservation:
     """The order was rejected: give back what it holds. If it arrives before the order was
     placed here, record the order as closed so the late OrderPlaced reserves nothing."""
@@ -147,7 +147,7 @@ def reservation_reject(*, order_id: UUID) -> Reservation:
     return reservation
 
 
-@atomic
+@database.atomic
 def reservation_cancel(*, order_id: UUID) -> Reservation:
     """The order was cancelled: restock a committed sale, release a held reservation."""
     reservation = _locked_reservation(order_id)
@@ -178,7 +178,7 @@ def reservations_expire(*, now: datetime, limit: int = EXPIRY_BATCH) -> int:
     return sum(reservation_expire(reservation_id=pk, now=now) for pk in list(due))
 
 
-@atomic
+@database.atomic
 def reservation_expire(*, reservation_id: UUID, now: datetime) -> bool:
     """Expire one reservation if it is still held and past due (it may have been committed
     since the expiry run listed it). Publishes StockReservationExpired."""

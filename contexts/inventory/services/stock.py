@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from contexts.inventory.db import atomic
+from contexts.inventory import database
 from contexts.inventory.models import StockAdjustment, StockItem
 from contexts.inventory.selectors import StockItemNotFound
 
@@ -30,7 +30,7 @@ class StockBelowReserved(ValueError):
         self.delta = delta
 
 
-@atomic
+@database.atomic
 def stock_item_ensure(*, sku: str) -> StockItem:
     """The sku's stock item, created empty the first time. An existing one is left untouched."""
     # get_or_create retries the read if a concurrent delivery inserted the row first.
@@ -38,7 +38,7 @@ def stock_item_ensure(*, sku: str) -> StockItem:
     return item
 
 
-@atomic
+@database.atomic
 def stock_adjust(*, sku: str, delta: int, reason: str, actor_id: UUID | None) -> StockAdjustment:
     """Change on_hand by `delta` and log who did it and why.
 

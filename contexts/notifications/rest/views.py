@@ -42,7 +42,7 @@ class NotificationListView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        notifications = selectors.notifications_of(recipient_id=request_principal(request).id)
+        notifications = selectors.notification_list(recipient_id=request_principal(request).id)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(notifications, request, view=self)
         return paginator.get_paginated_response(NotificationOutput(page, many=True).data)

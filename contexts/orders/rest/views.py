@@ -7,7 +7,7 @@ customer's order answers 404, not 403, so order ids cannot be probed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from contexts.orders import selectors, services
 from contexts.orders.api import OrderNotFound
 from contexts.orders.events import ShippingAddress
-from contexts.orders.pricing import FieldProblem
+from contexts.orders.rest import problems
 from contexts.orders.rest.idempotency import (
     HEADER,
     REPLAYED_HEADER,
@@ -35,36 +35,10 @@ from contexts.orders.rest.idempotency import (
 from contexts.orders.rest.serializers import OrderOutput, render_order
 from modulith.http.authentication import TokenPrincipal, request_principal
 from modulith.http.permissions import IsCustomer
-from modulith.http.problems import ProblemError
 
 TAGS = ["orders"]
 MAX_LINES = 50
 MAX_QUANTITY = 100
-
-PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json with field errors).")
-PROBLEM_401 = OpenApiResponse(description="No valid access token (problem+json).")
-PROBLEM_403 = OpenApiResponse(description="The token lacks the customer role (problem+json).")
-PROBLEM_404 = OpenApiResponse(
-    description="No such order, or it belongs to another customer (problem+json)."
-)
-PROBLEM_409_IN_PROGRESS = OpenApiResponse(
-    description=(
-        "A request with this Idempotency-Key is still being processed: retry shortly "
-        "(problem+json, type /problems/request-in-progress)."
-    )
-)
-PROBLEM_409_NOT_CANCELLABLE = OpenApiResponse(
-    description=(
-        "Only a confirmed order that has not been dispatched can be cancelled "
-        "(problem+json, type /problems/order-not-cancellable, with the order's status)."
-    )
-)
-PROBLEM_422 = OpenApiResponse(
-    description=(
-        "This Idempotency-Key was already used for a request with a different body "
-        "(problem+json, type /problems/idempotency-key-reused)."
-    )
-)
 
 
 class StrictInput(serializers.Serializer):
@@ -90,30 +64,6 @@ class StrictInput(serializers.Serializer):
 def _scope(principal: TokenPrincipal) -> UUID | None:
     """Whose orders the caller may see: their own, or everybody's (None) for staff."""
     return None if principal.is_staff else principal.id
-
-
-def _field_errors(problems: Sequence[FieldProblem]) -> dict[str, Any]:
-    """Nest ("lines", 2, "sku") paths the way DRF nests serializer errors ({"lines": [{}, {},
-    {"sku": [...]}]}), so the problem handler reports them as lines[2].sku like any other."""
-    tree: dict[Any, Any] = {}
-    for problem in problems:
-        node = tree
-        for part in problem.path[:-1]:
-            node = node.setdefault(part, {})
-        message = serializers.ErrorDetail(problem.message, code=problem.code)
-        node.setdefault(problem.path[-1], []).append(message)
-    nested = _indexed_as_lists(tree)
-    assert isinstance(nested, dict)
-    return nested
-
-
-def _indexed_as_lists(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return node
-    children = {key: _indexed_as_lists(child) for key, child in node.items()}
-    if children and all(isinstance(key, int) for key in children):
-        return [children.get(index, {}) for index in range(max(children) + 1)]
-    return children
 
 
 class OrderLineInput(StrictInput):
@@ -177,7 +127,7 @@ class OrderCollectionView(APIView):
         operation_id="orders_list",
         summary="List orders",
         description="The caller's orders, newest first; staff see every customer's.",
-        responses={200: OrderOutput(many=True), 401: PROBLEM_401},
+        responses={200: OrderOutput(many=True), 401: problems.PROBLEM_401},
     )
     def get(self, request: Request) -> Response:
         orders = selectors.order_list(customer_id=_scope(request_principal(request)))
@@ -214,11 +164,11 @@ class OrderCollectionView(APIView):
                 OrderOutput,
                 description=f"Placed (pending); or the first answer replayed ({REPLAYED_HEADER}).",
             ),
-            400: PROBLEM_400,
-            401: PROBLEM_401,
-            403: PROBLEM_403,
-            409: PROBLEM_409_IN_PROGRESS,
-            422: PROBLEM_422,
+            400: problems.PROBLEM_400,
+            401: problems.PROBLEM_401,
+            403: problems.PROBLEM_403,
+            409: problems.PROBLEM_409_IN_PROGRESS,
+            422: problems.PROBLEM_422,
         },
     )
     def post(self, request: Request) -> Response:
@@ -243,24 +193,11 @@ class OrderCollectionView(APIView):
                 request=order_request, claim=claim, render=render_order
             )
         except services.InvalidOrderRequest as invalid:
-            raise ValidationError(_field_errors(invalid.problems)) from invalid
+            raise ValidationError(problems.field_errors(invalid.problems)) from invalid
         except services.IdempotencyKeyReused as reused:
-            raise ProblemError(
-                status=422,
-                problem_type="/problems/idempotency-key-reused",
-                title="Idempotency key reused",
-                detail=(
-                    f"This {HEADER} was already used for a different request; use a new key "
-                    "for a new order."
-                ),
-            ) from reused
+            raise problems.idempotency_key_reused() from reused
         except services.IdempotentRequestInProgress as busy:
-            raise ProblemError(
-                status=409,
-                problem_type="/problems/request-in-progress",
-                title="Request in progress",
-                detail=f"A request with this {HEADER} is still being processed; retry shortly.",
-            ) from busy
+            raise problems.request_in_progress() from busy
         headers = {"Location": reverse("orders-order", kwargs={"order_id": placement.order_id})}
         if placement.replayed:
             headers[REPLAYED_HEADER] = "true"
@@ -273,7 +210,7 @@ class OrderItemView(APIView):
         operation_id="orders_retrieve",
         summary="Show an order",
         description="The caller's own order (staff: any order), with its saga's progress.",
-        responses={200: OrderOutput, 401: PROBLEM_401, 404: PROBLEM_404},
+        responses={200: OrderOutput, 401: problems.PROBLEM_401, 404: problems.PROBLEM_404},
     )
     def get(self, request: Request, order_id: UUID) -> Response:
         try:
@@ -297,9 +234,9 @@ class OrderCancelView(APIView):
         request=None,
         responses={
             200: OrderOutput,
-            401: PROBLEM_401,
-            404: PROBLEM_404,
-            409: PROBLEM_409_NOT_CANCELLABLE,
+            401: problems.PROBLEM_401,
+            404: problems.PROBLEM_404,
+            409: problems.PROBLEM_409_NOT_CANCELLABLE,
         },
     )
     def post(self, request: Request, order_id: UUID) -> Response:
@@ -310,11 +247,7 @@ class OrderCancelView(APIView):
         except OrderNotFound as missing:
             raise NotFound(str(missing)) from missing
         except services.OrderNotCancellable as refused:
-            raise ProblemError(
-                status=409,
-                problem_type="/problems/order-not-cancellable",
-                title="Order cannot be cancelled",
-                detail=str(refused),
-                order_status=refused.status,
+            raise problems.order_not_cancellable(
+                detail=str(refused), order_status=refused.status
             ) from refused
         return Response(OrderOutput(order).data, status=status.HTTP_200_OK)

@@ -74,7 +74,7 @@ class PaymentMethodCollectionView(APIView):
         responses={200: PaymentMethodOutput(many=True), 401: PROBLEM_401, 403: PROBLEM_403},
     )
     def get(self, request: Request) -> Response:
-        methods = selectors.payment_methods_of(customer_id=request_principal(request).id)
+        methods = selectors.payment_method_list(customer_id=request_principal(request).id)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(methods, request, view=self)
         return paginator.get_paginated_response(PaymentMethodOutput(page, many=True).data)
@@ -120,9 +120,7 @@ class PaymentListView(APIView):
     )
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
-        payments = selectors.payments_visible_to(
-            customer_id=principal.id, is_staff=principal.is_staff
-        )
+        payments = selectors.payment_list(customer_id=principal.id, is_staff=principal.is_staff)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(payments, request, view=self)
         return paginator.get_paginated_response(PaymentOutput(page, many=True).data)
@@ -141,7 +139,7 @@ class PaymentDetailView(APIView):
     def get(self, request: Request, payment_id: UUID) -> Response:
         principal = request_principal(request)
         try:
-            payment = selectors.payment_visible_to(
+            payment = selectors.payment_get(
                 payment_id=payment_id, customer_id=principal.id, is_staff=principal.is_staff
             )
         except selectors.PaymentNotFound as missing:

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contexts.shipping import selectors, services
-from contexts.shipping.api import NoShippingRate, ParcelLine, quote
+from contexts.shipping.api import NoShippingRate, ParcelLine
 from contexts.shipping.models import DEFAULT_CURRENCY, Shipment
 from modulith.http.authentication import request_principal
 from modulith.http.permissions import IsStaff
@@ -91,9 +91,7 @@ class ShipmentListView(APIView):
     )
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
-        shipments = selectors.shipments_visible_to(
-            customer_id=principal.id, is_staff=principal.is_staff
-        )
+        shipments = selectors.shipment_list(customer_id=principal.id, is_staff=principal.is_staff)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(shipments, request, view=self)
         return paginator.get_paginated_response(ShipmentOutput(page, many=True).data)
@@ -112,7 +110,7 @@ class ShipmentDetailView(APIView):
     def get(self, request: Request, shipment_id: UUID) -> Response:
         principal = request_principal(request)
         try:
-            shipment = selectors.shipment_visible_to(
+            shipment = selectors.shipment_get(
                 shipment_id=shipment_id, customer_id=principal.id, is_staff=principal.is_staff
             )
         except selectors.ShipmentNotFound as missing:
@@ -220,7 +218,7 @@ class QuoteView(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            parcel_quote = quote(
+            parcel_quote = selectors.quote(
                 lines=[ParcelLine(**line) for line in data["lines"]],
                 country=data["country"],
                 currency=data["currency"],

@@ -22,6 +22,9 @@ class CorrelationIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get(HEADER, "")
         correlation_id = incoming if _ACCEPTABLE.match(incoming) else str(uuid.uuid4())
+        # Django logs "Not Found"/"Bad Request" after this middleware returns; the log filter
+        # finds the id on the request then.
+        request.correlation_id = correlation_id  # type: ignore[attr-defined]
         token = current_correlation_id.set(correlation_id)
         try:
             response = self.get_response(request)

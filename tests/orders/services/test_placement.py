@@ -9,22 +9,14 @@ from typing import Any
 import pytest
 
 from contexts.orders import selectors, services
-from contexts.orders.events import OrderPlaced, ShippingAddress
+from contexts.orders.events import OrderPlaced
 from contexts.orders.models import IdempotencyRecord, Order, OrderStatus
 from contexts.orders.services import IdempotencyClaim, OrderRequest, RequestedLine
 from modulith.testing import capture_events
 from tests.orders.conftest import FakeCatalog, FakeShipping
+from tests.support.event_factories import ShippingAddressFactory
 
 pytestmark = pytest.mark.django_db
-
-ADDRESS = ShippingAddress(
-    name="Ada Lovelace",
-    line1="Unter den Linden 1",
-    line2="",
-    city="Berlin",
-    postal_code="10117",
-    country="DE",
-)
 
 
 def order_request(
@@ -33,7 +25,7 @@ def order_request(
     return OrderRequest(
         customer_id=customer_id or uuid.uuid4(),
         lines=tuple(RequestedLine(sku, quantity) for sku, quantity in lines or [("MUG-1", 2)]),
-        shipping_address=ShippingAddress(**{**ADDRESS.__dict__, "country": country}),
+        shipping_address=ShippingAddressFactory(country=country),
         payment_method_id=uuid.uuid4(),
     )
 
@@ -83,7 +75,7 @@ def test_placing_publishes_order_placed_with_everything_payments_and_inventory_n
     assert placed.customer_id == request.customer_id
     assert placed.payment_method_id == request.payment_method_id
     assert placed.total == Decimal("34.90")
-    assert placed.shipping_address == ADDRESS
+    assert placed.shipping_address == request.shipping_address
     assert [(line.sku, line.quantity, line.line_total) for line in placed.lines] == [
         ("MUG-1", 3, Decimal("30.00"))
     ]

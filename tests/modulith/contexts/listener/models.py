@@ -22,3 +22,16 @@ class Repair(models.Model):
 
     def __str__(self) -> str:
         return f"repair {self.thing_id}"
+
+
+class Sighting(models.Model):
+    """The trace context a handler ran in, as it saw it (in this process or in a worker)."""
+
+    handler = models.CharField(max_length=100)
+    thing_id = models.UUIDField(db_index=True)
+    trace_id = models.CharField(max_length=32, blank=True)  # hex, "" outside any trace
+    span_id = models.CharField(max_length=16, blank=True)
+    traceparent = models.CharField(max_length=55, blank=True)  # the envelope's, if any
+
+    def __str__(self) -> str:
+        return f"{self.handler} {self.thing_id} in trace {self.trace_id or '-'}"

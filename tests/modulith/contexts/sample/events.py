@@ -70,3 +70,13 @@ class ThingNoted:
 
     thing_id: UUID
     note: str
+
+
+@event("shop.sample.thing.traced.v1", subject="thing_id")
+@dataclass(frozen=True)
+class ThingTraced:
+    """Heard by listener.on_thing_traced only (the tracing tests): the handler records the trace
+    context it runs in, and publishes ThingEchoed when `echo` is set."""
+
+    thing_id: UUID
+    echo: bool = False

@@ -1,4 +1,4 @@
-"""Transactions on the catalog's own database alias (see modulith.transactions)."""
+"""Transactions on the catalog context's own database alias (see modulith.transactions)."""
 
 from modulith.transactions import ContextDatabase
 

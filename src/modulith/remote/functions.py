@@ -1,0 +1,118 @@
+"""@api_function: the mark on a context's public api functions, and the registry of them.
+
+The mark decides at each call where the function runs: here, or in the process CONTEXT_REMOTES
+names for its context. Which context a function belongs to, and its codec, are worked out on
+first use: an api module may be imported before Django's app registry is ready.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from functools import cached_property, wraps
+from importlib import import_module
+from importlib.util import find_spec
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+
+from modulith.contexts import UnknownContextError, context_of_module, get_context
+from modulith.remote.settings import remote_url
+
+if TYPE_CHECKING:
+    from modulith.remote.codec import FunctionCodec
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+API_MODULE = "api"
+
+
+class ApiFunction:
+    """One public api function: its local implementation, its context, and how calls travel."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.local = function
+        self.module = function.__module__
+        self.name = function.__name__
+
+    @cached_property
+    def context(self) -> str:
+        return context_of_module(self.module).label
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.context}.{self.name}"
+
+    @cached_property
+    def codec(self) -> FunctionCodec:
+        from modulith.remote.codec import FunctionCodec
+
+        return FunctionCodec(self.local)
+
+
+_registry: dict[tuple[str, str], ApiFunction] = {}
+
+
+def api_function(function: Callable[P, R]) -> Callable[P, R]:
+    """Mark a public function of a context's api.py: it runs in this process, or over HTTP in the
+    process that serves its context when CONTEXT_REMOTES names that context.
+
+    The function must take keyword-only arguments and type-hint them and its result (DESIGN.md
+    section 8.1): the hints are the wire format. Exceptions defined in the same module cross the
+    wire as themselves; anything else that goes wrong remotely raises RemoteApiUnavailable.
+    """
+    _require_keyword_only(function)
+    spec = ApiFunction(function)
+    _registry[(spec.module, spec.name)] = spec
+
+    @wraps(function)
+    def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        url = remote_url(spec.context)
+        if url is None:
+            return function(*args, **kwargs)
+        from modulith.remote.client import call_remote  # httpx & co. only where calls are remote
+
+        return cast(R, call_remote(spec, url, dict(kwargs)))
+
+    return call
+
+
+def _require_keyword_only(function: Callable[..., Any]) -> None:
+    positional = [
+        parameter.name
+        for parameter in inspect.signature(function).parameters.values()
+        if parameter.kind is not inspect.Parameter.KEYWORD_ONLY
+    ]
+    if positional:
+        raise TypeError(
+            f"{function.__module__}.{function.__qualname__} cannot be an api function: "
+            f"{', '.join(positional)} must be keyword-only. Put `*` first in its parameters, "
+            "e.g. `def get_products(*, skus: Collection[str])` (DESIGN.md section 8.1)."
+        )
+
+
+def describe(function: Callable[..., Any]) -> ApiFunction:
+    """The ApiFunction behind a marked function (or its local implementation)."""
+    spec = _registry.get((function.__module__, function.__name__))
+    if spec is None:
+        raise LookupError(f"{function.__module__}.{function.__name__} is not an @api_function.")
+    return spec
+
+
+def api_functions_of(module: str) -> dict[str, ApiFunction]:
+    """The marked functions of an (imported) module, by name."""
+    return {name: spec for (owner, name), spec in _registry.items() if owner == module}
+
+
+def served_function(context: str, name: str) -> ApiFunction | None:
+    """The api function `name` of `context` if this process serves that context, else None."""
+    try:
+        config = get_context(context)
+    except UnknownContextError:
+        return None
+    if remote_url(config.label) is not None:
+        return None  # served elsewhere: answering from this process's data would hide the mistake
+    module = f"{config.name}.{API_MODULE}"
+    if find_spec(module) is None:
+        return None
+    import_module(module)  # registers its functions, if nothing has imported it yet
+    return _registry.get((module, name))
