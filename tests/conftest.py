@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
 
-from tests.support import seeds, services
+from modulith.http.authentication import Role, TokenPrincipal
+from tests.support import clients, seeds, services
 from tests.support.auth import BearerFactory, bearer_factory
 from tests.support.jwt_keys import JwtKeys, write_keys
 
@@ -79,3 +81,43 @@ def _seeded_rows_survive_flushes(request: pytest.FixtureRequest) -> None:
 def bearer(jwt_keys: JwtKeys) -> BearerFactory:
     """bearer(user_id, roles=("customer",)) -> "Bearer <RS256 access token>"."""
     return bearer_factory(jwt_keys)
+
+
+# --- API clients for the contexts' REST tests (principals built from nothing) -----------------
+
+
+@pytest.fixture
+def make_principal() -> clients.MakePrincipal:
+    """make_principal(*roles, id=None): a customer unless roles are given."""
+    return clients.make_principal
+
+
+@pytest.fixture
+def customer() -> TokenPrincipal:
+    return clients.make_principal(Role.CUSTOMER)
+
+
+@pytest.fixture
+def staff() -> TokenPrincipal:
+    return clients.make_principal(Role.STAFF)
+
+
+@pytest.fixture
+def client_for() -> clients.ClientFor:
+    """client_for(principal): an API client authenticated as that principal."""
+    return clients.client_for
+
+
+@pytest.fixture
+def anonymous_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def staff_client() -> APIClient:
+    return clients.client_with_roles(Role.STAFF)
+
+
+@pytest.fixture
+def customer_client() -> APIClient:
+    return clients.client_with_roles(Role.CUSTOMER)

@@ -12,24 +12,16 @@ from django.http import HttpRequest
 
 from contexts.catalog import services
 from contexts.catalog.models import Product
+from modulith.admin_helpers import ReadOnlyModelAdmin
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ReadOnlyModelAdmin):
     list_display = ["sku", "name", "price", "currency", "weight_grams", "active", "updated_at"]
     list_filter = ["active", "currency"]
     search_fields = ["sku", "name"]
     ordering = ["name", "sku"]
     actions = ["retire", "publish"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Product | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Product | None = None) -> bool:
-        return False
 
     @admin.action(description="Retire the selected products")
     def retire(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:

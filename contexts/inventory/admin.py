@@ -6,53 +6,32 @@ published; a plain admin edit would bypass all four.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from contexts.inventory.models import Reservation, ReservationLine, StockAdjustment, StockItem
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from modulith.admin_helpers import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
 
 @admin.register(StockItem)
-class StockItemAdmin(ReadOnlyAdmin):
+class StockItemAdmin(ReadOnlyModelAdmin):
     list_display = ["sku", "on_hand", "reserved", "available", "updated_at"]
     search_fields = ["sku"]
 
 
 @admin.register(StockAdjustment)
-class StockAdjustmentAdmin(ReadOnlyAdmin):
+class StockAdjustmentAdmin(ReadOnlyModelAdmin):
     list_display = ["created_at", "stock_item", "delta", "on_hand_after", "reason", "actor_id"]
     list_select_related = ["stock_item"]
     search_fields = ["stock_item__sku", "reason", "actor_id"]
     date_hierarchy = "created_at"
 
 
-class ReservationLineInline(admin.TabularInline):
+class ReservationLineInline(ReadOnlyTabularInline):
     model = ReservationLine
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Reservation)
-class ReservationAdmin(ReadOnlyAdmin):
+class ReservationAdmin(ReadOnlyModelAdmin):
     list_display = ["order_id", "status", "expires_at", "created_at", "updated_at"]
     list_filter = ["status"]
     search_fields = ["order_id"]

@@ -7,48 +7,24 @@ admin is read-only.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from contexts.orders.models import IdempotencyRecord, Order, OrderHistoryEntry, OrderLine
+from modulith.admin_helpers import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
 
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class OrderLineInline(ReadOnlyInline):
+class OrderLineInline(ReadOnlyTabularInline):
     model = OrderLine
     fields = ("sku", "quantity", "unit_price", "line_total")
 
 
-class OrderHistoryInline(ReadOnlyInline):
+class OrderHistoryInline(ReadOnlyTabularInline):
     model = OrderHistoryEntry
     fields = ("recorded_at", "event", "note")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Order)
-class OrderAdmin(ReadOnlyAdmin):
+class OrderAdmin(ReadOnlyModelAdmin):
     list_display = (
         "id",
         "customer_id",
@@ -104,6 +80,6 @@ class OrderAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(ReadOnlyAdmin):
+class IdempotencyRecordAdmin(ReadOnlyModelAdmin):
     list_display = ("key", "customer_id", "order_id", "response_status", "created_at")
     search_fields = ("=key", "=customer_id", "=order__id")

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from contexts.payments.models import Payment, PaymentMethod
+from modulith.admin_helpers import ReadOnlyModelAdmin
 
 
 @admin.register(PaymentMethod)
@@ -22,18 +23,9 @@ class PaymentMethodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "order_id", "customer_id", "status", "amount", "currency", "created_at")
     list_filter = ("status", "failure_reason", "currency")
     search_fields = ("=id", "=order_id", "=customer_id", "provider_reference")
     readonly_fields = [field.name for field in Payment._meta.fields]
     ordering = ("-created_at",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -4,9 +4,9 @@ status changes only through the dispatch/deliver endpoints so that their events 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from contexts.shipping.models import Rate, Shipment, Zone, ZoneCountry
+from modulith.admin_helpers import ReadOnlyModelAdmin
 
 
 class ZoneCountryInline(admin.TabularInline):
@@ -27,18 +27,9 @@ class ZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(ReadOnlyModelAdmin):
     list_display = ("tracking_number", "order_id", "customer_id", "status", "country", "created_at")
     list_filter = ("status", "country")
     search_fields = ("=id", "=order_id", "=customer_id", "tracking_number")
     readonly_fields = [field.name for field in Shipment._meta.fields]
     ordering = ("-created_at",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -1,20 +1,17 @@
 """Fixtures for the notifications tests: a directory of customers standing in for identity's
-api, and principals instead of real tokens."""
+api. Clients (client_for) come from tests/conftest.py."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 import pytest
 from django.db import connections
-from rest_framework.test import APIClient
 
 from contexts.identity.api import CustomerDTO, CustomerNotFound
 from contexts.notifications import services
 from modulith.http.authentication import Role, TokenPrincipal
-
-ClientFor = Callable[[TokenPrincipal], APIClient]
+from tests.support.clients import ClientFor as ClientFor
 
 
 class CustomerDirectory:
@@ -46,18 +43,6 @@ def customers(monkeypatch: pytest.MonkeyPatch) -> CustomerDirectory:
     directory = CustomerDirectory()
     monkeypatch.setattr(services, "get_customer", directory.get_customer)
     return directory
-
-
-@pytest.fixture
-def client_for() -> ClientFor:
-    """An API client authenticated as `principal`, the way StatelessJWTAuthentication would."""
-
-    def make(principal: TokenPrincipal) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user=principal)
-        return client
-
-    return make
 
 
 def principal_of(customer: CustomerDTO) -> TokenPrincipal:

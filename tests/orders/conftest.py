@@ -1,24 +1,23 @@
 """Fixtures for the orders tests.
 
 Catalog and shipping are stubbed at their public api: orders' tests then depend on the api
-contract only, not on those contexts' tables. Principals are built from nothing, as the stateless
-authentication builds them from the token.
+contract only, not on those contexts' tables. Principals and clients (customer, staff,
+client_for) come from tests/conftest.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 import pytest
-from rest_framework.test import APIClient
 
 from contexts.catalog.api import ProductDTO
 from contexts.shipping.api import NoShippingRate, ParcelLine, QuoteDTO
-from modulith.http.authentication import Role, TokenPrincipal
-
-ClientFor = Callable[[TokenPrincipal], APIClient]
+from modulith.http.authentication import TokenPrincipal
+from tests.support.clients import ClientFor as ClientFor
+from tests.support.clients import make_principal
 
 
 class FakeCatalog:
@@ -86,27 +85,5 @@ def shipping(monkeypatch: pytest.MonkeyPatch) -> FakeShipping:
 
 
 @pytest.fixture
-def customer() -> TokenPrincipal:
-    return TokenPrincipal(id=uuid.uuid4(), roles=frozenset({Role.CUSTOMER}))
-
-
-@pytest.fixture
 def other_customer() -> TokenPrincipal:
-    return TokenPrincipal(id=uuid.uuid4(), roles=frozenset({Role.CUSTOMER}))
-
-
-@pytest.fixture
-def staff() -> TokenPrincipal:
-    return TokenPrincipal(id=uuid.uuid4(), roles=frozenset({Role.STAFF}))
-
-
-@pytest.fixture
-def client_for() -> ClientFor:
-    """An API client authenticated as `principal`, as StatelessJWTAuthentication would do."""
-
-    def make(principal: TokenPrincipal) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user=principal)
-        return client
-
-    return make
+    return make_principal()

@@ -1,20 +1,17 @@
-"""Fixtures for the payments tests: principals instead of real tokens, a fast provider timeout,
-and a circuit breaker that starts closed in every test."""
+"""Fixtures for the payments tests: a fast provider timeout and a circuit breaker that starts
+closed in every test. Principals and clients (customer, staff, client_for) come from
+tests/conftest.py; their types are re-exported for the modules that import them from here."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from pytest_django.fixtures import Settings
-from rest_framework.test import APIClient
 
 from contexts.payments.providers import reset_breaker
-from modulith.http.authentication import Role, TokenPrincipal
-
-MakePrincipal = Callable[..., TokenPrincipal]
-ClientFor = Callable[[TokenPrincipal], APIClient]
+from tests.support.clients import ClientFor as ClientFor
+from tests.support.clients import MakePrincipal as MakePrincipal
 
 
 @pytest.fixture(autouse=True)
@@ -29,33 +26,3 @@ def _fast_provider(settings: Settings) -> Iterator[None]:
     reset_breaker()
     yield
     reset_breaker()
-
-
-@pytest.fixture
-def make_principal() -> MakePrincipal:
-    def make(*roles: str, id: uuid.UUID | None = None) -> TokenPrincipal:
-        return TokenPrincipal(id=id or uuid.uuid4(), roles=frozenset(roles or {Role.CUSTOMER}))
-
-    return make
-
-
-@pytest.fixture
-def customer(make_principal: MakePrincipal) -> TokenPrincipal:
-    return make_principal(Role.CUSTOMER)
-
-
-@pytest.fixture
-def staff(make_principal: MakePrincipal) -> TokenPrincipal:
-    return make_principal(Role.STAFF)
-
-
-@pytest.fixture
-def client_for() -> ClientFor:
-    """An API client authenticated as `principal`, the way StatelessJWTAuthentication would."""
-
-    def make(principal: TokenPrincipal) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user=principal)
-        return client
-
-    return make

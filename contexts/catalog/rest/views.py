@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -20,6 +20,9 @@ from rest_framework.views import APIView
 
 from contexts.catalog import selectors, services
 from contexts.catalog.models import DEFAULT_CURRENCY
+from modulith.http import schema_errors
+from modulith.http.authentication import Role
+from modulith.http.pagination import paginated_response
 from modulith.http.permissions import IsStaff
 
 SKU_PATTERN = r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$"
@@ -29,10 +32,10 @@ SKU_PARAMETER = OpenApiParameter(
     "sku", str, OpenApiParameter.PATH, description="The product's stock keeping unit, e.g. MUG-001."
 )
 
-PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json, with field errors).")
-PROBLEM_401 = OpenApiResponse(description="No valid access token (problem+json).")
-PROBLEM_403 = OpenApiResponse(description="The token lacks the staff role (problem+json).")
-PROBLEM_404 = OpenApiResponse(description="No such product (problem+json).")
+PROBLEM_400 = schema_errors.INVALID_INPUT
+PROBLEM_401 = schema_errors.unauthorized()
+PROBLEM_403 = schema_errors.lacks_role(Role.STAFF)
+PROBLEM_404 = schema_errors.problem_response("No such product")
 
 
 class StrictInput(serializers.Serializer):
@@ -135,9 +138,7 @@ class ProductCollectionView(APIView):
         if filters["include_retired"] and not request.user.is_staff:
             self.permission_denied(request, message="Only staff may list retired products.")
         products = selectors.product_list(**filters)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(products, request, view=self)
-        return paginator.get_paginated_response(ProductOutput(page, many=True).data)
+        return paginated_response(view=self, items=products, output=ProductOutput)
 
     @extend_schema(
         tags=TAGS,

@@ -6,7 +6,7 @@ Anyone, without a token, may ask how many units of a sku are available.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -16,7 +16,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contexts.inventory import selectors, services
-from modulith.http.authentication import request_principal
+from modulith.http import schema_errors
+from modulith.http.authentication import Role, request_principal
+from modulith.http.pagination import paginated_response
 from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
 
@@ -25,12 +27,12 @@ SKU_PARAMETER = OpenApiParameter(
     "sku", str, OpenApiParameter.PATH, description="The stock keeping unit, e.g. MUG-001."
 )
 
-PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json, with field errors).")
-PROBLEM_401 = OpenApiResponse(description="No valid access token (problem+json).")
-PROBLEM_403 = OpenApiResponse(description="The token lacks the staff role (problem+json).")
-PROBLEM_404 = OpenApiResponse(description="Inventory does not track this sku (problem+json).")
-PROBLEM_409 = OpenApiResponse(
-    description="The adjustment would leave fewer units on hand than are reserved (problem+json)."
+PROBLEM_400 = schema_errors.INVALID_INPUT
+PROBLEM_401 = schema_errors.unauthorized()
+PROBLEM_403 = schema_errors.lacks_role(Role.STAFF)
+PROBLEM_404 = schema_errors.problem_response("Inventory does not track this sku")
+PROBLEM_409 = schema_errors.problem_response(
+    "The adjustment would leave fewer units on hand than are reserved"
 )
 
 
@@ -67,9 +69,8 @@ class StockListView(APIView):
         responses={200: StockItemOutput(many=True), 401: PROBLEM_401, 403: PROBLEM_403},
     )
     def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.stock_item_list(), request, view=self)
-        return paginator.get_paginated_response(StockItemOutput(page, many=True).data)
+        stock_items = selectors.stock_item_list()
+        return paginated_response(view=self, items=stock_items, output=StockItemOutput)
 
 
 class StockAvailabilityView(APIView):
@@ -132,9 +133,7 @@ class StockAdjustmentsView(APIView):
             adjustments = selectors.stock_adjustment_list(sku=sku)
         except selectors.StockItemNotFound as missing:
             raise NotFound(str(missing)) from missing
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(adjustments, request, view=self)
-        return paginator.get_paginated_response(StockAdjustmentOutput(page, many=True).data)
+        return paginated_response(view=self, items=adjustments, output=StockAdjustmentOutput)
 
     @extend_schema(
         tags=TAGS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -11,7 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contexts.notifications import selectors
+from modulith.http import schema_errors
 from modulith.http.authentication import request_principal
+from modulith.http.pagination import paginated_response
 
 TAGS = ["notifications"]
 
@@ -38,11 +40,9 @@ class NotificationListView(APIView):
         description="The notifications addressed to the caller, newest first.",
         responses={
             200: NotificationOutput(many=True),
-            401: OpenApiResponse(description="No valid access token."),
+            401: schema_errors.unauthorized(marked=False),
         },
     )
     def get(self, request: Request) -> Response:
         notifications = selectors.notification_list(recipient_id=request_principal(request).id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(notifications, request, view=self)
-        return paginator.get_paginated_response(NotificationOutput(page, many=True).data)
+        return paginated_response(view=self, items=notifications, output=NotificationOutput)

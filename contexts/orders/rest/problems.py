@@ -13,14 +13,14 @@ from rest_framework import serializers, status
 
 from contexts.orders.pricing import FieldProblem
 from contexts.orders.rest.idempotency import HEADER
+from modulith.http import schema_errors
+from modulith.http.authentication import Role
 from modulith.http.problems import ProblemError
 
 PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json with field errors).")
-PROBLEM_401 = OpenApiResponse(description="No valid access token (problem+json).")
-PROBLEM_403 = OpenApiResponse(description="The token lacks the customer role (problem+json).")
-PROBLEM_404 = OpenApiResponse(
-    description="No such order, or it belongs to another customer (problem+json)."
-)
+PROBLEM_401 = schema_errors.unauthorized()
+PROBLEM_403 = schema_errors.lacks_role(Role.CUSTOMER)
+PROBLEM_404 = schema_errors.problem_response("No such order, or it belongs to another customer")
 PROBLEM_409_IN_PROGRESS = OpenApiResponse(
     description=(
         "A request with this Idempotency-Key is still being processed: retry shortly "

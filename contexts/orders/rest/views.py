@@ -34,6 +34,7 @@ from contexts.orders.rest.idempotency import (
 )
 from contexts.orders.rest.serializers import OrderOutput, render_order
 from modulith.http.authentication import TokenPrincipal, request_principal
+from modulith.http.pagination import paginated_response
 from modulith.http.permissions import IsCustomer
 
 TAGS = ["orders"]
@@ -131,9 +132,7 @@ class OrderCollectionView(APIView):
     )
     def get(self, request: Request) -> Response:
         orders = selectors.order_list(customer_id=_scope(request_principal(request)))
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(orders, request, view=self)
-        return paginator.get_paginated_response(OrderOutput(page, many=True).data)
+        return paginated_response(view=self, items=orders, output=OrderOutput)
 
     @extend_schema(
         tags=TAGS,

@@ -2,8 +2,10 @@
 
 A breaker kept in one process's memory would let each gunicorn or Celery worker discover an
 outage on its own and keep hammering the provider. With REDIS_URL set, the state and counters
-live in Redis (pybreaker's CircuitRedisStorage), so one worker's failures open the circuit for
-all of them. Without Redis (the embedded default: one process) memory storage is enough.
+live in Redis, so one worker's failures open the circuit for all of them; without Redis (the
+embedded default: one process) memory storage is enough. modulith.remote.breakers builds such
+breakers for every remote context; payments uses the same builder and adds its declines to the
+exceptions the breaker ignores.
 
 Settings, read when the breaker is first built (reset_breaker() rebuilds it):
     PAYMENTS_BREAKER_FAIL_MAX       consecutive failures that open the circuit (default 5)
@@ -12,16 +14,13 @@ Settings, read when the breaker is first built (reset_breaker() rebuilds it):
 
 from __future__ import annotations
 
-import logging
 import threading
 
 import pybreaker
-import redis
 from django.conf import settings
 
 from contexts.payments.providers.base import ProviderDeclined, UnknownToken
-
-logger = logging.getLogger(__name__)
+from modulith.remote.breakers import shared_breaker
 
 NAME = "payments.provider"
 REDIS_NAMESPACE = "shop:payments:provider"
@@ -37,30 +36,17 @@ def build_breaker(
 ) -> pybreaker.CircuitBreaker:
     """A breaker whose state lives in Redis when `redis_url` is given, in memory otherwise.
     Breakers built with the same Redis and namespace share one state."""
-    return pybreaker.CircuitBreaker(
-        fail_max=fail_max,
-        reset_timeout=reset_seconds,
-        exclude=list(BUSINESS_OUTCOMES),
-        state_storage=_storage(redis_url, namespace),
+    # GuardedProvider guards each call with pybreaker's own call(), so it needs the breaker
+    # itself, not modulith's SharedBreaker wrapper (which reports outcomes around a call).
+    breaker = shared_breaker(
         name=NAME,
-    )
-
-
-def _storage(redis_url: str, namespace: str) -> pybreaker.CircuitBreakerStorage:
-    if not redis_url:
-        return pybreaker.CircuitMemoryStorage(pybreaker.STATE_CLOSED)
-    # Short timeouts: the breaker must never become the slow part of a payment. While Redis is
-    # unreachable pybreaker reads the state as closed, so payments go on without protection.
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
-    try:
-        return pybreaker.CircuitRedisStorage(pybreaker.STATE_CLOSED, client, namespace=namespace)
-    except redis.RedisError:
-        logger.warning(
-            "Redis at REDIS_URL is unreachable: the payments circuit breaker keeps its state in "
-            "this process only until reset_breaker() or a restart.",
-            exc_info=True,
-        )
-        return pybreaker.CircuitMemoryStorage(pybreaker.STATE_CLOSED)
+        fail_max=fail_max,
+        reset_seconds=reset_seconds,
+        redis_url=redis_url,
+        namespace=namespace,
+    ).breaker
+    breaker.add_excluded_exceptions(*BUSINESS_OUTCOMES)
+    return breaker
 
 
 def get_breaker() -> pybreaker.CircuitBreaker:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -19,17 +19,23 @@ from rest_framework.views import APIView
 
 from contexts.payments import selectors, services
 from contexts.payments.providers import ProviderUnavailable, UnknownToken
-from modulith.http.authentication import request_principal
+from modulith.http import schema_errors
+from modulith.http.authentication import Role, request_principal
+from modulith.http.pagination import paginated_response
 from modulith.http.permissions import IsCustomer
 from modulith.http.problems import ProblemError
 
 TAGS = ["payments"]
 
-PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json, with field errors).")
-PROBLEM_401 = OpenApiResponse(description="No valid access token.")
-PROBLEM_403 = OpenApiResponse(description="The token lacks the customer role.")
-PROBLEM_404 = OpenApiResponse(description="No such payment among those the caller may see.")
-PROBLEM_503 = OpenApiResponse(description="The payment provider is unavailable; retry later.")
+PROBLEM_400 = schema_errors.INVALID_INPUT
+PROBLEM_401 = schema_errors.unauthorized(marked=False)
+PROBLEM_403 = schema_errors.lacks_role(Role.CUSTOMER, marked=False)
+PROBLEM_404 = schema_errors.problem_response(
+    "No such payment among those the caller may see", marked=False
+)
+PROBLEM_503 = schema_errors.problem_response(
+    "The payment provider is unavailable; retry later", marked=False
+)
 
 
 class PaymentMethodOutput(serializers.Serializer):
@@ -75,9 +81,7 @@ class PaymentMethodCollectionView(APIView):
     )
     def get(self, request: Request) -> Response:
         methods = selectors.payment_method_list(customer_id=request_principal(request).id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(methods, request, view=self)
-        return paginator.get_paginated_response(PaymentMethodOutput(page, many=True).data)
+        return paginated_response(view=self, items=methods, output=PaymentMethodOutput)
 
     @extend_schema(
         tags=TAGS,
@@ -121,9 +125,7 @@ class PaymentListView(APIView):
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
         payments = selectors.payment_list(customer_id=principal.id, is_staff=principal.is_staff)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(payments, request, view=self)
-        return paginator.get_paginated_response(PaymentOutput(page, many=True).data)
+        return paginated_response(view=self, items=payments, output=PaymentOutput)
 
 
 class PaymentDetailView(APIView):

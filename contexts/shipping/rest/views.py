@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import LimitOffsetPagination
@@ -22,18 +22,26 @@ from rest_framework.views import APIView
 from contexts.shipping import selectors, services
 from contexts.shipping.api import NoShippingRate, ParcelLine
 from contexts.shipping.models import DEFAULT_CURRENCY, Shipment
-from modulith.http.authentication import request_principal
+from modulith.http import schema_errors
+from modulith.http.authentication import Role, request_principal
+from modulith.http.pagination import paginated_response
 from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
 
 TAGS = ["shipping"]
 
-PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json, with field errors).")
-PROBLEM_401 = OpenApiResponse(description="No valid access token.")
-PROBLEM_403 = OpenApiResponse(description="The token lacks the staff role.")
-PROBLEM_404 = OpenApiResponse(description="No such shipment among those the caller may see.")
-PROBLEM_409 = OpenApiResponse(description="The shipment is not in a state that allows this.")
-PROBLEM_422 = OpenApiResponse(description="No rate covers this destination or weight.")
+PROBLEM_400 = schema_errors.INVALID_INPUT
+PROBLEM_401 = schema_errors.unauthorized(marked=False)
+PROBLEM_403 = schema_errors.lacks_role(Role.STAFF, marked=False)
+PROBLEM_404 = schema_errors.problem_response(
+    "No such shipment among those the caller may see", marked=False
+)
+PROBLEM_409 = schema_errors.problem_response(
+    "The shipment is not in a state that allows this", marked=False
+)
+PROBLEM_422 = schema_errors.problem_response(
+    "No rate covers this destination or weight", marked=False
+)
 
 
 class AddressOutput(serializers.Serializer):
@@ -92,9 +100,7 @@ class ShipmentListView(APIView):
     def get(self, request: Request) -> Response:
         principal = request_principal(request)
         shipments = selectors.shipment_list(customer_id=principal.id, is_staff=principal.is_staff)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(shipments, request, view=self)
-        return paginator.get_paginated_response(ShipmentOutput(page, many=True).data)
+        return paginated_response(view=self, items=shipments, output=ShipmentOutput)
 
 
 class ShipmentDetailView(APIView):
