@@ -19,7 +19,7 @@ import redis
 from django.db import connection
 
 from tests.drills.databases import Database, created_beside, migrate
-from tests.e2e.test_saga_celery import CONTEXTS, Workers
+from tests.e2e.topologies import CONTEXTS, Workers
 from tests.extraction.server import serve_shop, service_env
 from tests.support import services
 from tests.support.jwt_keys import JwtKeys

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import email
 import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,82 +21,16 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.e2e.scenarios import SCENARIOS, last_units_under_a_rush
 from tests.e2e.shop import Shop
-from tests.e2e.topologies import E2E_BROKER_URL, Breaker
+from tests.e2e.topologies import CONTEXTS, E2E_BROKER_URL, Workers
 from tests.support import services
 from tests.support.auth import BearerFactory
-from tests.support.workers import ROOT, start_worker, use_broker, worker_env
+from tests.support.workers import use_broker
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]
-
-CONTEXTS = ("identity", "catalog", "shipping", "inventory", "payments", "orders", "notifications")
-OTHER_QUEUES = [f"ctx.{context}" for context in CONTEXTS if context != "payments"]
-
-# The breaker the workers run with (config/settings reads PAYMENTS_* from the environment):
-# quick to trip and to reset, so the outage scenario takes seconds.
-WORKERS_BREAKER = Breaker(fail_max=3, reset_seconds=2.0, provider_timeout_seconds=0.5)
-
-
-class Workers:
-    """The worker processes of the module, and the lever that stops and restarts payments."""
-
-    def __init__(self, broker_url: str, mail_dir: Path) -> None:
-        self.breaker = WORKERS_BREAKER
-        self.env = worker_env(
-            broker_url=broker_url,
-            transports=dict.fromkeys(CONTEXTS, "celery"),
-            extra={
-                "EMAIL_URL": f"filemail:///{mail_dir}",
-                "EVENT_RETRY_BASE_SECONDS": "0.2",
-                "EVENT_RETRY_MAX_SECONDS": "2",
-                "PAYMENTS_BREAKER_FAIL_MAX": str(self.breaker.fail_max),
-                "PAYMENTS_BREAKER_RESET_SECONDS": str(self.breaker.reset_seconds),
-                "PAYMENTS_PROVIDER_TIMEOUT_SECONDS": str(self.breaker.provider_timeout_seconds),
-            },
-        )
-        self.running = ExitStack()
-        self.payments = ExitStack()
-
-    def start(self) -> None:
-        self.running.enter_context(start_worker(queues=OTHER_QUEUES, env=self.env, concurrency=2))
-        # Handlers that fail are retried by the relay (not by Celery countdowns), as in
-        # production where beat or `manage.py events relay` runs it.
-        self.running.enter_context(start_relay(self.env))
-        self.start_payments()
-
-    def start_payments(self) -> None:
-        self.payments.enter_context(start_worker(queues=["ctx.payments"], env=self.env))
-
-    def stop_payments(self) -> None:
-        self.payments.close()
-
-    def stop(self) -> None:
-        self.payments.close()
-        self.running.close()
-
-
-@contextmanager
-def start_relay(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "events", "relay", "--interval", "0.2"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
-from contextlib import AbstractContextManager
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
+
+from tests.support.workers import ROOT, start_worker, worker_env
 
 # A Redis database of their own for the e2e tests' Celery queues, so that no other suite's
 # workers consume them (the queue names, ctx.<context>, are the same everywhere).
@@ -29,3 +35,72 @@ class Topology(Protocol):
 
     def payments_paused(self) -> AbstractContextManager[None]:
         """While the block runs, payments receives no events; they reach it after the block."""
+
+
+# --- The Celery topology's processes (shared with tests/drills) ---------------------------------
+
+CONTEXTS = ("identity", "catalog", "shipping", "inventory", "payments", "orders", "notifications")
+OTHER_QUEUES = [f"ctx.{context}" for context in CONTEXTS if context != "payments"]
+
+# The breaker the workers run with (config/settings reads PAYMENTS_* from the environment):
+# quick to trip and to reset, so the outage scenario takes seconds.
+WORKERS_BREAKER = Breaker(fail_max=3, reset_seconds=2.0, provider_timeout_seconds=0.5)
+
+
+class Workers:
+    """The worker processes of the module, and the lever that stops and restarts payments."""
+
+    def __init__(self, broker_url: str, mail_dir: Path) -> None:
+        self.breaker = WORKERS_BREAKER
+        self.env = worker_env(
+            broker_url=broker_url,
+            transports=dict.fromkeys(CONTEXTS, "celery"),
+            extra={
+                "EMAIL_URL": f"filemail:///{mail_dir}",
+                "EVENT_RETRY_BASE_SECONDS": "0.2",
+                "EVENT_RETRY_MAX_SECONDS": "2",
+                "PAYMENTS_BREAKER_FAIL_MAX": str(self.breaker.fail_max),
+                "PAYMENTS_BREAKER_RESET_SECONDS": str(self.breaker.reset_seconds),
+                "PAYMENTS_PROVIDER_TIMEOUT_SECONDS": str(self.breaker.provider_timeout_seconds),
+            },
+        )
+        self.running = ExitStack()
+        self.payments = ExitStack()
+
+    def start(self) -> None:
+        self.running.enter_context(start_worker(queues=OTHER_QUEUES, env=self.env, concurrency=2))
+        # Handlers that fail are retried by the relay (not by Celery countdowns), as in
+        # production where beat or `manage.py events relay` runs it.
+        self.running.enter_context(start_relay(self.env))
+        self.start_payments()
+
+    def start_payments(self) -> None:
+        self.payments.enter_context(start_worker(queues=["ctx.payments"], env=self.env))
+
+    def stop_payments(self) -> None:
+        self.payments.close()
+
+    def stop(self) -> None:
+        self.payments.close()
+        self.running.close()
+
+
+@contextmanager
+def start_relay(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "events", "relay", "--interval", "0.2"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
