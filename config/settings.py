@@ -246,7 +246,6 @@ MODULITH = {
 
 # --- Contexts' own settings --------------------------------------------------------------------
 
-# How long inventory holds stock for a pending order before releasing it.
 # Payments: the provider call's timeout, the fake provider's latency, and the circuit breaker
 # (shared through Redis when REDIS_URL is set, so every process sees the same state).
 PAYMENTS_PROVIDER_TIMEOUT_SECONDS = env.float("PAYMENTS_PROVIDER_TIMEOUT_SECONDS", default=2.0)
@@ -254,6 +253,7 @@ PAYMENTS_FAKE_LATENCY_MS = env.int("PAYMENTS_FAKE_LATENCY_MS", default=0)
 PAYMENTS_BREAKER_FAIL_MAX = env.int("PAYMENTS_BREAKER_FAIL_MAX", default=5)
 PAYMENTS_BREAKER_RESET_SECONDS = env.float("PAYMENTS_BREAKER_RESET_SECONDS", default=30.0)
 
+# How long inventory holds stock for a pending order before releasing it.
 INVENTORY_RESERVATION_TTL = timedelta(
     seconds=env.int("INVENTORY_RESERVATION_TTL_SECONDS", default=900)
 )

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Value
+from django.db.models import QuerySet, Value
 from django.db.models.functions import Lower
 
 from modulith.http.authentication import Role
@@ -24,11 +24,17 @@ class UserManager(BaseUserManager["User"]):
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
 
+    def with_email(self, email: str | None) -> QuerySet[User]:
+        """Accounts with this address in any letter case, as the unique constraint compares them.
+
+        Lower() on both sides lets the database lower them alike (SQLite's lower() is ASCII-only)
+        and lets PostgreSQL use the constraint's index.
+        """
+        return self.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email)))
+
     def get_by_natural_key(self, username: str | None) -> User:
-        # Log in whatever the letter case, as the unique constraint compares addresses. Lower() on
-        # both sides lets the database lower them alike (SQLite's lower() is ASCII-only) and lets
-        # PostgreSQL use the constraint's index.
-        return self.alias(email_lower=Lower("email")).get(email_lower=Lower(Value(username)))
+        # Log in whatever the letter case of the address.
+        return self.with_email(username).get()
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import QuerySet, Value
-from django.db.models.functions import Lower
-
 from contexts.identity.models import User
 
 
@@ -15,14 +12,9 @@ def user_get(*, user_id: UUID) -> User | None:
 
 
 def user_get_by_email(*, email: str) -> User | None:
-    return _users_with_email(email).first()
+    return User.objects.with_email(email).first()
 
 
 def user_email_taken(*, email: str) -> bool:
     """Whether an account uses this address in any letter case, as the unique constraint sees it."""
-    return _users_with_email(email).exists()
-
-
-def _users_with_email(email: str) -> QuerySet[User]:
-    # Lower() on both sides, as the case-insensitive unique constraint compares (see models).
-    return User.objects.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email)))
+    return User.objects.with_email(email).exists()

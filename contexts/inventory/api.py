@@ -13,7 +13,7 @@ class AvailabilityDTO:
     sku: str
     on_hand: int
     reserved: int
-    available: int  # on_hand - reserved, never negative
+    available: int  # on_hand - reserved; never negative (the database keeps reserved <= on_hand)
 
 
 @api_function

@@ -50,7 +50,7 @@ def availability_by_sku(*, skus: Collection[str]) -> dict[str, AvailabilityDTO]:
             sku=item.sku,
             on_hand=item.on_hand,
             reserved=item.reserved,
-            available=max(item.available, 0),
+            available=item.available,
         )
         for item in StockItem.objects.filter(sku__in=set(skus))
     }

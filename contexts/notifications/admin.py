@@ -9,22 +9,16 @@ from django.http import HttpRequest
 
 from contexts.notifications import services
 from contexts.notifications.models import Notification
+from modulith.admin_helpers import ReadOnlyModelAdmin
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyModelAdmin):
     list_display = ("created_at", "template", "email", "status", "attempts", "sent_at")
     list_filter = ("status", "template", "channel")
     search_fields = ("=id", "=recipient_id", "=cause_event_id", "email")
-    readonly_fields = [field.name for field in Notification._meta.fields]
     ordering = ("-created_at",)
     actions = ["send_again"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.action(description="Send failed notifications again (the sweeper picks them up)")
     def send_again(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:

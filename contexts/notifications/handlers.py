@@ -31,9 +31,9 @@ def on_user_registered(event: UserRegistered) -> None:
 
 @subscribe(OrderConfirmed)
 def on_order_confirmed(event: OrderConfirmed) -> None:
-    services.notification_reserve_for_customer(
+    services.notification_reserve(
         template="order_confirmed",
-        customer_id=event.customer_id,
+        recipient_id=event.customer_id,
         cause_event_id=_cause_id(),
         context={
             "order_id": event.order_id,
@@ -47,9 +47,9 @@ def on_order_confirmed(event: OrderConfirmed) -> None:
 
 @subscribe(OrderRejected)
 def on_order_rejected(event: OrderRejected) -> None:
-    services.notification_reserve_for_customer(
+    services.notification_reserve(
         template="order_rejected",
-        customer_id=event.customer_id,
+        recipient_id=event.customer_id,
         cause_event_id=_cause_id(),
         context={"order_id": event.order_id, "reason": event.reason, "detail": event.detail},
     )
@@ -57,9 +57,9 @@ def on_order_rejected(event: OrderRejected) -> None:
 
 @subscribe(OrderCancelled)
 def on_order_cancelled(event: OrderCancelled) -> None:
-    services.notification_reserve_for_customer(
+    services.notification_reserve(
         template="order_cancelled",
-        customer_id=event.customer_id,
+        recipient_id=event.customer_id,
         cause_event_id=_cause_id(),
         context={"order_id": event.order_id, "total": event.total, "currency": event.currency},
     )
@@ -67,9 +67,9 @@ def on_order_cancelled(event: OrderCancelled) -> None:
 
 @subscribe(ShipmentDispatched)
 def on_shipment_dispatched(event: ShipmentDispatched) -> None:
-    services.notification_reserve_for_customer(
+    services.notification_reserve(
         template="shipment_dispatched",
-        customer_id=event.customer_id,
+        recipient_id=event.customer_id,
         cause_event_id=_cause_id(),
         context={"order_id": event.order_id, "tracking_number": event.tracking_number},
     )

@@ -48,16 +48,6 @@ RETRY_BASE_DELAY = timedelta(minutes=1)
 # --- Reserve ------------------------------------------------------------------------------------
 
 
-def notification_reserve_for_customer(
-    *, template: str, customer_id: UUID, cause_event_id: UUID, context: dict[str, Any]
-) -> Notification:
-    """Notify a customer. Identity knows the address and name; the send step asks for them, after
-    this transaction, and logs the notification as skipped if the account no longer exists."""
-    return notification_reserve(
-        template=template, recipient_id=customer_id, cause_event_id=cause_event_id, context=context
-    )
-
-
 @database.atomic
 def notification_reserve(
     *,
@@ -71,29 +61,22 @@ def notification_reserve(
 
     `context` fills the template; it is stored as JSON, so give it JSON-representable values
     (Decimal, UUID and datetime are fine). Without `email` the recipient is a customer whose
-    address the send step asks identity for.
+    address the send step asks identity for, after this transaction (identity may be remote);
+    if the account no longer exists the notification is logged as skipped.
     """
     require_template(template)
-    notification = _existing(cause_event_id, recipient_id)
-    if notification is None:
-        notification = _insert_or_existing(
-            Notification(
-                recipient_id=recipient_id,
-                email=email,
-                template=template,
-                cause_event_id=cause_event_id,
-                context=context,
-            )
+    notification = _insert_or_existing(
+        Notification(
+            recipient_id=recipient_id,
+            email=email,
+            template=template,
+            cause_event_id=cause_event_id,
+            context=context,
         )
+    )
     if notification.status == NotificationStatus.PENDING:
         _send_after_commit(notification.id)
     return notification
-
-
-def _existing(cause_event_id: UUID, recipient_id: UUID) -> Notification | None:
-    return Notification.objects.filter(
-        cause_event_id=cause_event_id, recipient_id=recipient_id
-    ).first()
 
 
 def _insert_or_existing(notification: Notification) -> Notification:

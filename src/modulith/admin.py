@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from modulith.admin_helpers import ReadOnlyModelAdmin
 from modulith.deadletters import replay_dead_letters
 from modulith.models import InboxMessage, InboxStatus, OutboxMessage
 
@@ -25,14 +26,10 @@ class PendingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows are written by the kernel only; the admin looks, and replays."""
+class ReadOnlyAdmin(ReadOnlyModelAdmin):
+    """Rows are written by the kernel only; the admin looks, replays, and may delete."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    has_delete_permission = admin.ModelAdmin.has_delete_permission
 
 
 @admin.register(OutboxMessage)

@@ -19,13 +19,13 @@ from modulith.contexts import INPROCESS
 from modulith.delivery import Outcome, deliver
 from modulith.dispatch import mark_dispatched_safely, release_safely, sending
 from modulith.envelope import Envelope
+
+# A delivery carries the marks of at most one statement's worth of events; more are marked after.
+from modulith.statements import MARKS_PER_STATEMENT
 from modulith.subscriptions import Subscription, subscriptions_for
 
 logger = logging.getLogger(__name__)
 
-# A delivery carries the marks of at most this many events (parameters of one statement); a
-# larger batch is marked afterwards.
-MAX_CARRIED_MARKS = 500
 
 # The attribute of a database connection that holds its open transaction's batch.
 _BATCH = "_modulith_commit_batch"
@@ -108,7 +108,7 @@ def dispatch_committed(alias: str, envelopes: list[Envelope]) -> None:
         with sending() as sender:
             for position, (subscription, envelope) in enumerate(sends):
                 if carrier is not None and position == len(sends) - 1:
-                    carried = event_ids if len(event_ids) <= MAX_CARRIED_MARKS else []
+                    carried = event_ids if len(event_ids) <= MARKS_PER_STATEMENT else []
                     outcome = deliver(subscription, envelope, mark_dispatched=carried)
                     # Only PROCESSED proves the mark committed; otherwise it is done below
                     # (where it changes nothing if it did commit).

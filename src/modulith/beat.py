@@ -32,15 +32,12 @@ from django.conf import settings
 from django.core.cache import caches
 from django_celery_beat.schedulers import DatabaseScheduler
 
+from modulith.settings import IN_PROCESS_CACHES
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_KEY = "modulith:beat:leader"
 DEFAULT_TTL_SECONDS = 30.0
-# Caches that live inside one process: a lease there cannot stop a second beat process.
-_PROCESS_LOCAL_CACHES = {
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-}
 
 
 class Lease(Protocol):
@@ -145,7 +142,7 @@ def configured_lease() -> RedisLease | CacheLease:
     if url:
         return RedisLease(url, key=key, ttl=ttl)
     backend = settings.CACHES["default"]["BACKEND"]
-    if backend in _PROCESS_LOCAL_CACHES:
+    if backend in IN_PROCESS_CACHES:  # a lease there cannot stop a second beat process
         logger.warning(
             "beat lease in a per-process cache (%s): it cannot stop a second beat process. "
             "Set settings.BEAT_LOCK_URL to a Redis URL, or use a shared cache.",

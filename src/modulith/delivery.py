@@ -23,7 +23,7 @@ from modulith.envelope import Envelope, handling
 from modulith.events import spec_for_type
 from modulith.models import InboxMessage, InboxStatus
 from modulith.observability.logs import log_context
-from modulith.settings import kernel_settings
+from modulith.settings import kernel_settings, retry_ceiling
 from modulith.subscriptions import Subscription
 
 logger = logging.getLogger(__name__)
@@ -113,8 +113,7 @@ def _lock_inbox_row(alias: str, subscription: Subscription, envelope: Envelope) 
 def retry_delay(attempts: int) -> timedelta:
     """Exponential backoff with jitter, capped: attempt n waits between half and all of
     min(cap, base * 2^(n-1)), so the delays grow while retries of many events spread out."""
-    config = kernel_settings()
-    ceiling = min(config.retry_max_delay, config.retry_base_delay * (2 ** max(attempts - 1, 0)))
+    ceiling = retry_ceiling(kernel_settings(), attempts)
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 

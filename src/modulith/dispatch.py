@@ -110,17 +110,6 @@ def sending() -> Iterator[Sender]:
         sender.close()
 
 
-def send(subscription: Subscription, envelope: Envelope) -> None:
-    """Hand one envelope to one subscription through its context's transport."""
-    with sending() as sender:
-        sender.send(subscription, envelope)
-
-
-def fan_out(envelope: Envelope) -> None:
-    with sending() as sender:
-        sender.fan_out(envelope)
-
-
 def relay_outbox(alias: str, *, limit: int | None = None, respect_availability: bool = True) -> int:
     """Claim up to `limit` pending rows on `alias`, send them, mark them dispatched.
 

@@ -38,10 +38,6 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.event_type} {self.id}"
 
-    @property
-    def is_pending(self) -> bool:
-        return self.dispatched_at is None
-
 
 class InboxStatus(models.TextChoices):
     # Only ever seen inside the delivering transaction: a committed row is one of the others.

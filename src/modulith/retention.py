@@ -2,7 +2,7 @@
 
 Dead letters and rows still in flight are never deleted. Inbox rows must outlive every possible
 redelivery of their event, or a late duplicate would run its handler again: the system check
-modulith.E010 keeps INBOX_RETENTION longer than the longest redelivery window.
+modulith.E009 keeps INBOX_RETENTION longer than the longest redelivery window.
 """
 
 from __future__ import annotations

@@ -55,9 +55,24 @@ def kernel_settings() -> KernelSettings:
     )
 
 
+# Cache backends that live inside one process: nothing to reach over the network, and nothing
+# another process can see (no lock or lease held there protects across processes).
+IN_PROCESS_CACHES = frozenset(
+    {
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+    }
+)
+
+
+def retry_ceiling(config: KernelSettings, attempts: int) -> float:
+    """The longest wait, in seconds, before retry number `attempts`: min(cap, base * 2^(n-1))."""
+    return min(config.retry_max_delay, config.retry_base_delay * 2 ** max(attempts - 1, 0))
+
+
 def longest_retry_window(config: KernelSettings) -> timedelta:
     """The longest time between an event's first delivery attempt and its last retry."""
     total = 0.0
     for attempt in range(1, config.retry_max_attempts):
-        total += min(config.retry_max_delay, config.retry_base_delay * 2 ** (attempt - 1))
+        total += retry_ceiling(config, attempt)
     return timedelta(seconds=total)

@@ -24,7 +24,7 @@ from modulith.envelope import Envelope
 from modulith.models import InboxMessage, InboxStatus, OutboxMessage
 
 # Well under SQLite's limit of bound parameters per statement.
-_MARKS_PER_STATEMENT = 500
+MARKS_PER_STATEMENT = 500
 
 
 def insert_outbox_row(*, using: str, envelope: Envelope, **values: Any) -> None:
@@ -40,8 +40,8 @@ def mark_dispatched(*, using: str, event_ids: Sequence[str], at: datetime) -> No
     """Set `dispatched_at` on those of the rows that are still pending."""
     connection = transaction.get_connection(using)
     with connection.cursor() as cursor:
-        for start in range(0, len(event_ids), _MARKS_PER_STATEMENT):
-            cursor.execute(*_mark(connection, event_ids[start : start + _MARKS_PER_STATEMENT], at))
+        for start in range(0, len(event_ids), MARKS_PER_STATEMENT):
+            cursor.execute(*_mark(connection, event_ids[start : start + MARKS_PER_STATEMENT], at))
 
 
 def receive(

@@ -31,10 +31,6 @@ TRACE_EXTENSIONS = ("traceparent", "tracestate")
 _TRACER_NAME = "modulith"
 
 
-def enabled() -> bool:
-    return trace is not None
-
-
 def trace_extensions() -> dict[str, str]:
     """`traceparent` (and `tracestate`) of the span active now; {} if none or no OpenTelemetry."""
     if trace is None:

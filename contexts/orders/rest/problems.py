@@ -17,7 +17,7 @@ from modulith.http import schema_errors
 from modulith.http.authentication import Role
 from modulith.http.problems import ProblemError
 
-PROBLEM_400 = OpenApiResponse(description="Invalid input (problem+json with field errors).")
+PROBLEM_400 = schema_errors.INVALID_INPUT
 PROBLEM_401 = schema_errors.unauthorized()
 PROBLEM_403 = schema_errors.lacks_role(Role.CUSTOMER)
 PROBLEM_404 = schema_errors.problem_response("No such order, or it belongs to another customer")

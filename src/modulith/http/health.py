@@ -32,17 +32,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modulith.http.problems import PROBLEM_CONTENT_TYPE, problem_response
+from modulith.settings import IN_PROCESS_CACHES
 
 logger = logging.getLogger(__name__)
 
 # Seconds each dependency gets to answer. Probes usually time out after a few seconds.
 CHECK_TIMEOUT = 2
 
-# Caches that live inside the process: nothing to reach, nothing to check.
-_IN_PROCESS_CACHES = {
-    "django.core.cache.backends.locmem.LocMemCache",
-    "django.core.cache.backends.dummy.DummyCache",
-}
 
 OK = "ok"
 ERROR = "error"
@@ -104,7 +100,7 @@ def readiness_checks() -> dict[str, Callable[[], None]]:
     for alias in settings.DATABASES:
         checks[f"database:{alias}"] = partial(check_database, alias)
     for alias, config in settings.CACHES.items():
-        if config.get("BACKEND") not in _IN_PROCESS_CACHES:
+        if config.get("BACKEND") not in IN_PROCESS_CACHES:
             checks[f"cache:{alias}"] = partial(check_cache, alias)
     broker_url = getattr(settings, "CELERY_BROKER_URL", None)
     if broker_url:
