@@ -35,7 +35,8 @@ def test_startcontext_creates_the_anatomy_and_registers_the_context(
     assert (root / "contexts/loyalty/apps.py").exists()
     assert (root / "contexts/loyalty/rest/urls.py").exists()
     assert (root / "tests/loyalty/test_apps.py").exists()
-    assert '    "contexts.loyalty",\n]' in (root / "config/settings.py").read_text(encoding="utf-8")
+    applications = (root / "config/settings/applications.py").read_text(encoding="utf-8")
+    assert '    "contexts.loyalty",\n]' in applications
 
 
 def test_the_new_context_keeps_every_import_contract(project_with_new_context: Project) -> None:

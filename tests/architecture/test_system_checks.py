@@ -17,7 +17,7 @@ from tests.architecture.project import ROOT, Project
 Injection = Callable[[Project], None]
 INJECTIONS: dict[str, Injection] = {}
 
-SETTINGS = "config/settings.py"
+SETTINGS = "config/settings/__init__.py"
 
 EVENT = """
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""README.md documents every environment variable that config/settings.py reads."""
+"""README.md documents every environment variable that the config/settings package reads."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ ENV_READ = re.compile(r"""\benv(?:\.[a-z_]+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
 
 
 def variables_read_by_settings() -> set[str]:
-    return set(ENV_READ.findall((ROOT / "config" / "settings.py").read_text()))
+    modules = sorted((ROOT / "config" / "settings").glob("*.py"))
+    return {name for module in modules for name in ENV_READ.findall(module.read_text())}
 
 
 def test_the_settings_read_the_variables_the_design_names() -> None:

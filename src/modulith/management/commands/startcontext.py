@@ -35,10 +35,17 @@ def contexts_package() -> str:
 
 
 def settings_file() -> Path:
+    """The settings file that lists CONTEXT_APPS: the settings module itself, or, when the
+    settings are a package of modules by concern, the one of them that defines the list."""
     spec = find_spec(settings.SETTINGS_MODULE)
     if spec is None or spec.origin is None:
         raise CommandError(f"Cannot find the file of settings module {settings.SETTINGS_MODULE}.")
-    return Path(spec.origin)
+    origin = Path(spec.origin)
+    candidates = sorted(origin.parent.glob("*.py")) if origin.name == "__init__.py" else [origin]
+    for candidate in candidates:
+        if "CONTEXT_APPS = [" in candidate.read_text(encoding="utf-8"):
+            return candidate
+    return origin
 
 
 class Command(BaseCommand):

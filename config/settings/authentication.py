@@ -1,0 +1,44 @@
+"""Users, passwords and the RS256 JWTs that identity issues and every context verifies."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from config.settings.environment import VAR_DIR, env
+
+AUTH_USER_MODEL = "identity.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# RS256 key material. In production the private key comes from JWT_PRIVATE_KEY (PEM text) or
+# JWT_PRIVATE_KEY_FILE; in development `make run` generates one under var/keys/.
+JWT_PRIVATE_KEY = env.str("JWT_PRIVATE_KEY", default="")
+JWT_PRIVATE_KEY_FILE = env.str(
+    "JWT_PRIVATE_KEY_FILE", default=str(VAR_DIR / "keys" / "jwt-private.pem")
+)
+# Extra public keys (PEM files) still accepted for verification while keys rotate.
+JWT_PREVIOUS_PUBLIC_KEY_FILES = env.list("JWT_PREVIOUS_PUBLIC_KEY_FILES", default=[])
+JWT_ACCESS_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_ACCESS_TOKEN_SECONDS", default=600))
+JWT_REFRESH_TOKEN_LIFETIME = timedelta(
+    seconds=env.int("JWT_REFRESH_TOKEN_SECONDS", default=7 * 24 * 3600)
+)
+# An extracted service without the keys above verifies with the JWK Set published by identity
+# (https://<identity>/.well-known/jwks.json); empty in the monolith.
+JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
+
+# simplejwt issues the tokens. modulith.http.authentication supplies its RS256 keys (chosen by kid,
+# which simplejwt's own backend cannot do), so no key is configured here.
+SIMPLE_JWT = {
+    "ALGORITHM": "RS256",
+    "SIGNING_KEY": None,
+    "ACCESS_TOKEN_LIFETIME": JWT_ACCESS_TOKEN_LIFETIME,
+    "REFRESH_TOKEN_LIFETIME": JWT_REFRESH_TOKEN_LIFETIME,
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "sub",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}

@@ -1,0 +1,29 @@
+"""Celery, configured through Django's settings (the CELERY_* names; see config/celery.py)."""
+
+from __future__ import annotations
+
+from config.settings.environment import env
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True  # fire-and-forget: no result backend
+CELERY_RESULT_BACKEND = None
+# A message is acknowledged after its handler ran, and redelivered if the worker died mid-way:
+# the inbox makes the second delivery harmless.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers unacked messages after the visibility timeout: keep it longer than any
+# countdown or ETA we use (retries are scheduled in the database, not with long countdowns).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_DEFAULT_QUEUE = "shop.default"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# DatabaseScheduler behind a leader lease: any number of beat processes, one sends (BEAT_LOCK_*).
+CELERY_BEAT_SCHEDULER = "modulith.beat:SingleBeatScheduler"
+CELERY_TIMEZONE = "UTC"
