@@ -1,4 +1,5 @@
-"""Demo accounts for `manage.py demo`: one staff member and one customer (safe to run again)."""
+"""Demo accounts for `manage.py demo` (safe to run again): an administrator who can use every
+page of the admin, a staff member for the back-office API, and a customer."""
 
 from __future__ import annotations
 
@@ -9,16 +10,22 @@ from contexts.identity import selectors, services
 # Development only: these credentials are printed on every `make run`.
 DEMO_ACCOUNTS = (
     {
+        "email": "admin@example.com",
+        "password": "Shop-Admin-Demo-1",
+        "name": "Demo Admin",
+        "role": "admin",
+    },
+    {
         "email": "staff@example.com",
         "password": "Shop-Staff-Demo-1",
         "name": "Demo Staff",
-        "is_staff": True,
+        "role": "staff",
     },
     {
         "email": "customer@example.com",
         "password": "Shop-Customer-Demo-1",
         "name": "Demo Customer",
-        "is_staff": False,
+        "role": "customer",
     },
 )
 
@@ -33,8 +40,8 @@ def load(*, out: TextIO) -> None:
                 email=email,
                 password=str(account["password"]),
                 name=str(account["name"]),
-                is_staff=bool(account["is_staff"]),
+                is_staff=account["role"] == "staff",
+                is_superuser=account["role"] == "admin",
             )
             state = "created"
-        role = "staff" if account["is_staff"] else "customer"
-        out.write(f"identity: {role} {email} / {account['password']} ({state})\n")
+        out.write(f"identity: {account['role']} {email} / {account['password']} ({state})\n")

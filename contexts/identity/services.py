@@ -41,9 +41,14 @@ class RefreshTokenRejected(Exception):
     """The refresh token is invalid, expired, already used or revoked, or its account is gone."""
 
 
-def user_register(*, email: str, password: str, name: str, is_staff: bool = False) -> User:
+def user_register(
+    *, email: str, password: str, name: str, is_staff: bool = False, is_superuser: bool = False
+) -> User:
+    """A new account. A superuser has every permission in the admin, so it is staff as well."""
     email = User.objects.normalize_email(email)
-    user = User(email=email, name=name, is_staff=is_staff)
+    user = User(
+        email=email, name=name, is_staff=is_staff or is_superuser, is_superuser=is_superuser
+    )
     try:
         # With the user, so that a password resembling the address or name is refused.
         validate_password(password, user=user)

@@ -15,6 +15,7 @@ from rest_framework.exceptions import ErrorDetail
 from rest_framework.test import APIClient
 
 from modulith.http import problems
+from tests.identity.factories import UserFactory
 
 pytestmark = pytest.mark.urls("tests.platform.urls")
 
@@ -205,13 +206,48 @@ def test_django_permission_denied_inside_a_drf_view_answers_a_403_problem(
     assert body["detail"] == "Widgets are for staff."
 
 
-def test_a_failed_csrf_check_answers_a_403_problem() -> None:
+def test_a_failed_csrf_check_in_the_admin_answers_an_html_page() -> None:
     client = Client(enforce_csrf_checks=True)
 
     response = client.post("/admin/login/", {"username": "a", "password": "b"})
 
-    body = problem_of(response, 403)
-    assert body["detail"].startswith("CSRF verification failed.")
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+    assert b"CSRF verification failed" in response.content
+
+
+def test_a_failed_csrf_check_outside_the_admin_answers_a_403_problem() -> None:
+    request = RequestFactory().post("/api/orders/")
+
+    body = problem_of(problems.csrf_failure(request, "Origin checking failed."), 403)
+    assert body["detail"] == "CSRF verification failed. Origin checking failed."
+
+
+@pytest.mark.django_db
+def test_a_staff_member_without_permissions_gets_an_html_403_page_in_the_admin(
+    client: Client,
+) -> None:
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.get("/admin/identity/user/")
+
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_errors_under_the_admin_are_html_pages_and_everywhere_else_problems() -> None:
+    factory = RequestFactory()
+
+    for path in ("/admin/", "/admin/identity/user/1/change/"):
+        request = factory.get(path)
+        for response in (
+            problems.permission_denied(request, Exception("x")),
+            problems.not_found(request, Exception("x")),
+            problems.bad_request(request, Exception("x")),
+        ):
+            assert response["Content-Type"].startswith("text/html"), path
+    for path in ("/", "/api/orders/", "/nothing-here/", "/administrator/"):
+        assert problems.answers_html(factory.get(path)) is False, path
 
 
 # --- Validation -----------------------------------------------------------------------------

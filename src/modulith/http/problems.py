@@ -8,6 +8,9 @@ Every error leaves the process through one of three doors, and each builds its b
 - before any view runs: `ProblemMiddleware` refuses oversized bodies with 413 and turns the bare
   405 answers of plain Django views into problems.
 
+The one exception is the admin: its pages are read by people in a browser, so Django's error
+views answer them with HTML pages; `answers_html` is the single place that decides.
+
 A problem is `{"type", "title", "status", "detail"}`; a validation failure adds `errors`, a list
 of `{"field", "message", "code"}` where `field` is a path such as `lines[0].sku` (or
 `non_field_errors`). Problems that only restate an HTTP status use the type `about:blank` and the
@@ -27,6 +30,9 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.urls import NoReverseMatch, reverse
+from django.views import csrf as django_csrf
+from django.views import defaults as django_defaults
 from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.serializers import as_serializer_error
@@ -239,24 +245,45 @@ def _detail_text(detail: Any) -> str:
 # --- Django's error views (config.urls: handler400/403/404/500) ---------------------------------
 
 
+def answers_html(request: HttpRequest) -> bool:
+    """Whether an error on this request is shown as an HTML page rather than a problem.
+
+    Only the admin's pages (the operations view included) are for people in a browser; every
+    other URL, unknown ones too, belongs to the API and its clients.
+    """
+    try:
+        admin_root = reverse("admin:index")
+    except NoReverseMatch:
+        return False
+    return request.path.startswith(admin_root)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Django answers RequestDataTooBig (a SuspiciousOperation) with handler400; it is a 413.
     if isinstance(exception, RequestDataTooBig):
         return request_too_large()
+    if answers_html(request):
+        return django_defaults.bad_request(request, exception or Exception())
     return problem_response(400, "The request could not be understood.")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if answers_html(request):
+        return django_defaults.permission_denied(request, exception or Exception())
     return problem_response(403, "You do not have permission to perform this action.")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if answers_html(request):
+        return django_defaults.page_not_found(request, exception or Http404())
     # Never echo the exception: outside DRF it lists the URL patterns that were tried.
     return problem_response(404, "No resource is served at this URL.")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Django has already logged the exception with its traceback (logger django.request).
+    if answers_html(request):
+        return django_defaults.server_error(request)
     return problem_response(
         500,
         "The server failed to complete the request. Quote the X-Correlation-ID response header "
@@ -266,6 +293,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """settings.CSRF_FAILURE_VIEW. Only session-authenticated forms (the admin) use CSRF."""
+    if answers_html(request):
+        return django_csrf.csrf_failure(request, reason)
     return problem_response(403, f"CSRF verification failed. {reason}".strip())
 
 
