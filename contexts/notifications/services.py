@@ -9,9 +9,10 @@ Delivery is at least once, never twice once the log says sent:
    the first time, address and render the message (a customer's address comes from identity);
    hand it to the email backend, mark it sent and publish NotificationSent.
 
-Nothing irreversible or remote happens inside a transaction (DESIGN.md rule 6): email cannot be
-rolled back, so a rolled-back reservation must not leave a sent email behind; and identity's api
-is an HTTP call once identity runs on its own, which must not hold the delivery transaction open.
+Nothing irreversible or remote happens inside a transaction (rule 6, docs/rules.md#rule-6):
+email cannot be rolled back, so a rolled-back reservation must not leave a sent email behind;
+and identity's api is an HTTP call once identity runs on its own, which must not hold the
+delivery transaction open.
 If the process dies between handing the message over and marking it sent, the lease runs out and
 the sweeper (tasks.send_due_notifications) sends it again: a rare duplicate is preferred to a
 lost order confirmation. docs/decisions/0006-notification-delivery.md records the choice.

@@ -12,8 +12,8 @@ Taking over re-reads the schedule from the database. The holder writes each entr
 there right after sending it, so the new holder carries on where the old one stopped instead of
 firing everything its own stale copy of the schedule thinks is due. The one send that can still
 happen twice is the one a holder made just before dying and had no time to record; the tasks
-beat sends are idempotent (DESIGN.md section 7), so that costs a little work, never a wrong
-result.
+beat sends are idempotent (rule 12, docs/rules.md#rule-12), so that costs a little work, never
+a wrong result.
 
 A holder that cannot reach the lock store stops sending at once: with the store down no beat
 sends (safety before liveness), and the relay's work waits until it is back.

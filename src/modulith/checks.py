@@ -24,14 +24,16 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import router
 
+from modulith.architecture.rules import cite
 from modulith.contexts import TRANSPORTS, ContextConfig, all_contexts
 from modulith.events import all_event_specs, unsupported_field_types
 from modulith.settings import kernel_settings, longest_retry_window, modulith_setting
 from modulith.subscriptions import Subscription, all_subscriptions
 
 _FIX_EVENT_TYPES = (
-    "Use str, int, bool, Decimal, UUID, datetime, date, enums with str/int values, tuples, or "
-    "nested frozen dataclasses of these (no float, list, dict or Any)."
+    f"{cite(11)}: use str, int, bool, Decimal, UUID, datetime, date, enums with str/int values, "
+    "tuples, or nested frozen dataclasses of these (no float, bytes, list, set, dict, object or "
+    "Any)."
 )
 
 
@@ -46,7 +48,7 @@ def check_event_field_types(app_configs: Any = None, **kwargs: Any) -> list[Chec
             id="modulith.E001",
         )
         for spec in all_event_specs()
-        if (problems := unsupported_field_types(spec.cls))
+        if (problems := spec.problems or tuple(unsupported_field_types(spec.cls)))
     ]
 
 
@@ -61,8 +63,8 @@ def check_subscriptions(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
                 Error(
                     f"Subscription {subscription.name} listens to {subscription.event_type}, "
                     f"but no installed context named {spec_context!r} publishes it.",
-                    hint=f"Install the context {spec_context!r} (a modulith.ContextConfig app) "
-                    "or remove the subscription.",
+                    hint=f"{cite(11)}: install the context {spec_context!r} (a "
+                    "modulith.ContextConfig app) or remove the subscription.",
                     obj=subscription.handler,
                     id="modulith.E002",
                 )
@@ -74,8 +76,9 @@ def check_subscriptions(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
 def _check_handler_signature(subscription: Subscription) -> list[CheckMessage]:
     expected = subscription.event_class.__name__
     hint = (
-        f"Declare it as `def {subscription.handler.__name__}(event: {expected}) -> None` and "
-        f"subscribe it with @subscribe({expected})."
+        f"{cite(11)}: declare it as "
+        f"`def {subscription.handler.__name__}(event: {expected}) -> None` and subscribe it"
+        f" with @subscribe({expected})."
     )
     try:
         parameters = list(inspect.signature(subscription.handler).parameters.values())
@@ -113,7 +116,8 @@ def check_context_modules(app_configs: Any = None, **kwargs: Any) -> list[CheckM
                 errors.append(
                     Error(
                         f"Context {context.label} has no {module}.py.",
-                        hint=f"Create {context.name.replace('.', '/')}/{module}.py: a context's "
+                        hint=f"{cite(1)}: create {context.name.replace('.', '/')}/{module}.py: "
+                        "a context's "
                         "public surface is its api (functions, DTOs) and its events, even "
                         "when empty.",
                         obj=context,
@@ -152,7 +156,7 @@ def routing_errors(model: Any, context: ContextConfig) -> list[CheckMessage]:
         Error(
             f"{model._meta.label} is routed to database {alias!r}, but its context "
             f"{context.label} lives in {context.database_alias!r}.",
-            hint="A context's tables live in its own database only: fix the database "
+            hint=f"{cite(3)}: a context's tables live in its own database only: fix the database "
             f"router, or move the model into the context that owns {alias!r}.",
             obj=model,
             id="modulith.E005",
@@ -184,8 +188,8 @@ def relation_errors(model: Any, context: ContextConfig) -> list[CheckMessage]:
                 Error(
                     f"{label}.{field.name} is a {type(field).__name__} to "
                     f"{target.label}: a relation across contexts.",
-                    hint=f"Store the {target.label} id in a plain field (e.g. UUIDField) and "
-                    f"resolve it through {target.name}.api.",
+                    hint=f"{cite(2)}: store the {target.label} id in a plain field (e.g. "
+                    f"UUIDField) and resolve it through {target.name}.api.",
                     obj=field,
                     id="modulith.E006",
                 )

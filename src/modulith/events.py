@@ -38,7 +38,7 @@ SCALAR_TYPES: tuple[type, ...] = (
 
 
 class EventDeclarationError(TypeError):
-    """An event class breaks the rules for events (see DESIGN.md section 5)."""
+    """An event class breaks the rules for events (rule 11, docs/rules.md#rule-11)."""
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,19 @@ class EventSpec:
     context: str
     version: int
     subject_field: str
+    # Why the class cannot be an event, if it cannot: system check modulith.E001 reports these
+    # instead of the import failing, and encoding refuses the event.
+    problems: tuple[str, ...] = ()
 
     @cached_property
     def adapter(self) -> TypeAdapter[Any]:
         return TypeAdapter(self.cls)
 
     def encode(self, event: object) -> dict[str, Any]:
+        if self.problems:
+            raise EventDeclarationError(
+                f"{self.cls.__qualname__} cannot be sent: {'; '.join(self.problems)}."
+            )
         data = self.adapter.dump_python(event, mode="json")
         assert isinstance(data, dict)
         return data
@@ -76,7 +83,10 @@ _BY_CLASS: dict[type, EventSpec] = {}
 
 def unsupported_field_types(cls: type) -> list[str]:
     """Describe every field of a dataclass whose type is not JSON-representable ([] if none)."""
-    hints = typing.get_type_hints(cls)
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError, AttributeError) as error:  # e.g. a name that is not imported
+        return [f"{cls.__name__}: its annotations cannot be resolved ({error})"]
     problems: list[str] = []
     for field in dataclasses.fields(cls):
         if not _is_json_representable(hints[field.name]):
@@ -131,13 +141,9 @@ def event(event_type: str, *, subject: str) -> Callable[[type[E]], type[E]]:
                 f"{cls.__qualname__} must be a frozen dataclass: add @dataclass(frozen=True) "
                 "below @event."
             )
-        problems = unsupported_field_types(cls)
-        if problems:
-            raise EventDeclarationError(
-                f"{cls.__qualname__} has fields that are not JSON-representable: "
-                f"{'; '.join(problems)}. Use str, int, bool, Decimal, UUID, datetime, date, "
-                "enums, tuples or nested frozen dataclasses."
-            )
+        # Field types are reported by system check modulith.E001 rather than raised here: an
+        # error at import time would crash `manage.py check` before it could report anything.
+        problems = tuple(unsupported_field_types(cls))
         if subject not in {field.name for field in dataclasses.fields(cls)}:  # type: ignore[arg-type]
             raise EventDeclarationError(f"{cls.__qualname__} has no field {subject!r} for subject.")
         existing = _BY_TYPE.get(event_type)
@@ -152,6 +158,7 @@ def event(event_type: str, *, subject: str) -> Callable[[type[E]], type[E]]:
             context=match["context"],
             version=int(match["version"]),
             subject_field=subject,
+            problems=problems,
         )
         _BY_TYPE[event_type] = spec
         _BY_CLASS[cls] = spec

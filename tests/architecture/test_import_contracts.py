@@ -135,7 +135,7 @@ def test_a_broken_contract_says_which_rule_and_how_to_fix_it(project: Project) -
 
     result = project.lint_imports()
 
-    assert "Rule 1 of DESIGN.md" in result.output
+    assert "Rule 1 (docs/rules.md#rule-1)" in result.output
     assert "Fix:" in result.output
 
 

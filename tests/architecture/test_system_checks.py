@@ -188,3 +188,18 @@ def test_a_violation_fails_the_system_check_that_names_it(project: Project, chec
     assert result.returncode != 0, output
     assert check_id in reported_check_ids(output), output
     assert "HINT:" in output, output
+
+
+@pytest.mark.parametrize("forbidden", ["bytes", "set[str]", "object"])
+def test_an_event_field_of_a_forbidden_type_is_reported_by_e001_not_raised(
+    project: Project, forbidden: str
+) -> None:
+    declared = EVENT.format(context="probe_a").replace("thing_id: str", f"thing_id: {forbidden}")
+    install_context(project, "probe_a", {"api": "", "events": declared})
+
+    result = project.manage("check")
+
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    assert reported_check_ids(output) == {"modulith.E001"}, output
+    assert "docs/rules.md#rule-11" in output, output

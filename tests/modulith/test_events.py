@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from modulith import event
+from modulith import event, events
 from modulith.events import EventDeclarationError, spec_for_class
 from tests.modulith.contexts.sample.events import Behaviour, Part, ThingValued
 
@@ -56,12 +56,26 @@ def test_decimals_travel_as_strings_so_no_digit_is_rounded():
     assert data["parts"][0]["unit_price"] == "0.05"
 
 
-@pytest.mark.parametrize("bad_type", [float, list[str], dict[str, int], object, set[int]])
-def test_a_field_that_is_not_json_representable_is_refused_at_declaration(bad_type):
+@pytest.fixture
+def scratch_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Events declared by the test are forgotten afterwards."""
+    monkeypatch.setattr(events, "_BY_TYPE", dict(events._BY_TYPE))
+    monkeypatch.setattr(events, "_BY_CLASS", dict(events._BY_CLASS))
+
+
+@pytest.mark.parametrize("bad_type", [float, list[str], dict[str, int], object, set[int], bytes])
+def test_a_field_that_is_not_json_representable_is_recorded_and_refused_when_sent(
+    bad_type, scratch_registry
+):
     broken = make_dataclass("Broken", [("thing_id", uuid.UUID), ("value", bad_type)], frozen=True)
 
-    with pytest.raises(EventDeclarationError, match="not JSON-representable"):
-        event("shop.sample.thing.broken.v1", subject="thing_id")(broken)
+    event("shop.sample.thing.broken.v1", subject="thing_id")(broken)
+
+    spec = spec_for_class(broken)
+    assert len(spec.problems) == 1
+    assert spec.problems[0].startswith("Broken.value:")
+    with pytest.raises(EventDeclarationError, match="cannot be sent"):
+        spec.encode(broken(thing_id=uuid.uuid4(), value=None))
 
 
 def test_an_event_must_be_a_frozen_dataclass():

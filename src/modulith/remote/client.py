@@ -22,6 +22,7 @@ import httpx
 from django.db import connections
 from pydantic import ValidationError
 
+from modulith.architecture.rules import cite
 from modulith.envelope import current_correlation_id
 from modulith.http.correlation import HEADER as CORRELATION_HEADER
 from modulith.remote.breakers import breaker_for
@@ -76,8 +77,8 @@ def _refuse_inside_transaction(spec: ApiFunction) -> None:
         if connection.in_atomic_block:
             raise RemoteCallInTransaction(
                 f"{spec.qualified_name} is served by another process (CONTEXT_REMOTES) and was "
-                f"called inside a transaction on database {connection.alias!r}. DESIGN.md rule "
-                "6: never call HTTP inside a transaction. Call the api before the transaction "
+                f"called inside a transaction on database {connection.alias!r}. {cite(6)}: "
+                "never call HTTP inside a transaction. Call the api before the transaction "
                 "opens (as orders' placement prices an order first), or after it commits."
             )
 

@@ -39,7 +39,7 @@ class RemoteApiUnavailable(ProblemError):
 
 
 class RemoteCallInTransaction(RuntimeError):
-    """A remote api was called while a database transaction was open (DESIGN.md rule 6).
+    """A remote api was called while a database transaction was open (rule 6, docs/rules.md#rule-6).
 
     A programming error, raised before any network traffic: the transaction would hold its locks
     and connection for as long as the other process takes, and a rollback could not undo what the

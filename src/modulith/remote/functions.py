@@ -56,9 +56,10 @@ def api_function(function: Callable[P, R]) -> Callable[P, R]:
     """Mark a public function of a context's api.py: it runs in this process, or over HTTP in the
     process that serves its context when CONTEXT_REMOTES names that context.
 
-    The function must take keyword-only arguments and type-hint them and its result (DESIGN.md
-    section 8.1): the hints are the wire format. Exceptions defined in the same module cross the
-    wire as themselves; anything else that goes wrong remotely raises RemoteApiUnavailable.
+    The function must take keyword-only arguments and type-hint them and its result (rule 10,
+    docs/rules.md#rule-10): the hints are the wire format. Exceptions defined in the same module
+    cross the wire as themselves; anything else that goes wrong remotely raises
+    RemoteApiUnavailable.
     """
     _require_keyword_only(function)
     spec = ApiFunction(function)
@@ -86,7 +87,7 @@ def _require_keyword_only(function: Callable[..., Any]) -> None:
         raise TypeError(
             f"{function.__module__}.{function.__qualname__} cannot be an api function: "
             f"{', '.join(positional)} must be keyword-only. Put `*` first in its parameters, "
-            "e.g. `def get_products(*, skus: Collection[str])` (DESIGN.md section 8.1)."
+            "e.g. `def get_products(*, skus: Collection[str])` (rule 10, docs/rules.md#rule-10)."
         )
 
 
