@@ -7,9 +7,16 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:
+        # A variable the settings need is missing: say which, in one line, not a traceback.
+        if not getattr(error, "variable", None):
+            raise
+        sys.exit(f"manage.py: {error}")
 
 
 if __name__ == "__main__":

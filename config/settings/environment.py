@@ -15,12 +15,28 @@ VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 
+
+class MissingVariable(ImproperlyConfigured):
+    """An environment variable the settings need is not set; the message says how to set it.
+
+    manage.py prints such errors as one line instead of a traceback (`variable` marks them).
+    """
+
+    def __init__(self, variable: str, advice: str) -> None:
+        super().__init__(f"Set the environment variable {variable}: {advice}")
+        self.variable = variable
+
+
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise MissingVariable(
+            "SECRET_KEY",
+            "Django's signing key, 50 or more random characters, is required when DEBUG is off "
+            "(DEBUG=true for development).",
+        )
     # Development only: a fixed, obviously insecure key so sessions survive restarts.
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 

@@ -48,11 +48,17 @@ def _dead(
 
 
 def dead_letters(
-    *, subscription: str | None = None, databases: Iterable[str] | None = None
+    *,
+    ids: Iterable[int] | None = None,
+    subscription: str | None = None,
+    databases: Iterable[str] | None = None,
 ) -> list[DeadLetter]:
+    """The dead letters on `databases` (all by default), oldest first, optionally only these
+    inbox row ids or this subscription's."""
+    id_list = None if ids is None else list(ids)
     letters: list[DeadLetter] = []
     for alias in databases or database_aliases():
-        for row in _dead(alias, ids=None, subscription=subscription).order_by("received_at"):
+        for row in _dead(alias, ids=id_list, subscription=subscription).order_by("received_at"):
             letters.append(
                 DeadLetter(
                     database=alias,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from argparse import SUPPRESS, Action, ArgumentParser, RawDescriptionHelpFormatter
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,22 @@ from modulith.events import all_event_specs
 from modulith.relay import RelayRound, relay_once, run_relay
 from modulith.retention import purge_everywhere
 from modulith.schedule import LocalJobRunner, beat_installed, context_periodic_jobs, ensure_schedule
+from modulith.settings import kernel_settings
+from modulith.subscriptions import UnknownSubscriptionError, all_subscriptions, get_subscription
+
+
+class _HelpFormatter(RawDescriptionHelpFormatter):
+    """Keeps the description's line breaks and shows each option's default, when it has one."""
+
+    def _get_help_string(self, action: Action) -> str | None:
+        text = action.help or ""
+        if action.default in (None, False, SUPPRESS) or "%(default)" in text:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def _every_database() -> str:
+    return f"(default: every database: {', '.join(database_aliases())})"
 
 
 class Command(BaseCommand):
@@ -32,35 +49,100 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="action")
 
-        relay = actions.add_parser("relay", help="Dispatch pending events and due retries.")
+        def action(name: str, summary: str, description: str) -> ArgumentParser:
+            return actions.add_parser(
+                name,
+                help=summary,
+                description=f"{summary}\n\n{description}",
+                formatter_class=_HelpFormatter,
+            )
+
+        config = kernel_settings()
+        relay = action(
+            "relay",
+            "Dispatch pending events and due retries.",
+            "Runs in a loop until Ctrl-C or SIGTERM (or one round with --once). Embedded mode\n"
+            "(make run) needs it; with celery beat, beat runs the same job every few seconds.",
+        )
         relay.add_argument("--once", action="store_true", help="One round, then exit.")
         relay.add_argument(
             "--run-periodic",
             action="store_true",
             help="Also run the contexts' periodic jobs in-process (embedded mode has no beat).",
         )
-        relay.add_argument("--interval", type=float, help="Seconds to pause when idle.")
-        relay.add_argument("--batch-size", type=int, help="Rows claimed per round and database.")
         relay.add_argument(
-            "--database", action="append", dest="databases", help="Only this alias (repeatable)."
+            "--interval",
+            type=float,
+            default=config.relay_interval,
+            help="Seconds to pause when a round found nothing to do.",
+        )
+        relay.add_argument(
+            "--batch-size",
+            type=int,
+            default=config.relay_batch_size,
+            help="Rows claimed per round and database.",
+        )
+        relay.add_argument(
+            "--database",
+            action="append",
+            dest="databases",
+            help=f"Only this database alias; repeatable {_every_database()}.",
         )
 
-        dead = actions.add_parser("dead", help="List dead letters.")
-        dead.add_argument("--subscription", help="Only this subscription (<context>.<handler>).")
+        dead = action(
+            "dead",
+            "List dead letters.",
+            "One line per delivery that failed for good: database#id, subscription, event type,\n"
+            "event id, attempts, since when, and the last error. Replay them with `replay`.",
+        )
+        dead.add_argument(
+            "--subscription",
+            help="Only this subscription, <context>.<handler> (default: every subscription).",
+        )
 
-        replay = actions.add_parser("replay", help="Replay dead letters through the inbox.")
+        replay = action(
+            "replay",
+            "Replay dead letters through the inbox.",
+            "Each chosen dead letter becomes a retry that is due now, with a fresh attempt\n"
+            "budget, and is sent again at once. Choose them by --id, --subscription or --all.\n"
+            "An id or subscription that matches no dead letter is an error.",
+        )
         chosen = replay.add_mutually_exclusive_group(required=True)
-        chosen.add_argument("--id", type=int, action="append", dest="ids", help="Inbox row id.")
+        chosen.add_argument(
+            "--id",
+            type=int,
+            action="append",
+            dest="ids",
+            help="Inbox row id, as `dead` lists it; repeatable.",
+        )
         chosen.add_argument("--subscription", help="Every dead letter of this subscription.")
         chosen.add_argument("--all", action="store_true", dest="everything", help="Every one.")
         replay.add_argument(
-            "--database", action="append", dest="databases", help="Only this alias (repeatable)."
+            "--database",
+            action="append",
+            dest="databases",
+            help=f"Only this database alias; repeatable {_every_database()}.",
         )
 
-        actions.add_parser("purge", help="Delete rows past their retention.")
-        actions.add_parser("schedule", help="Register the periodic jobs in celery beat.")
+        action(
+            "purge",
+            "Delete rows past their retention.",
+            "Dispatched outbox rows older than OUTBOX_RETENTION_DAYS and processed inbox rows\n"
+            "older than INBOX_RETENTION_DAYS, on every database.",
+        )
+        action(
+            "schedule",
+            "Register the periodic jobs in celery beat.",
+            "Writes the relay, purge and context jobs into django-celery-beat's tables;\n"
+            "idempotent (migrate does it too).",
+        )
 
-        schemas = actions.add_parser("schemas", help="Check or write the event contracts.")
+        schemas = action(
+            "schemas",
+            "Check or write the event contracts.",
+            "Compares each event's JSON Schema with its committed snapshot; an incompatible\n"
+            "change needs a new event version.",
+        )
         mode = schemas.add_mutually_exclusive_group(required=True)
         mode.add_argument("--check", action="store_true", help="Fail if snapshots differ.")
         mode.add_argument("--write", action="store_true", help="Refresh the snapshots.")
@@ -69,7 +151,9 @@ class Command(BaseCommand):
             action="store_true",
             help="With --write: also overwrite snapshots of breaking changes (think twice).",
         )
-        schemas.add_argument("--dir", type=Path, help="Snapshot directory (default: settings).")
+        schemas.add_argument(
+            "--dir", type=Path, help="Snapshot directory (default: contracts/events/)."
+        )
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         getattr(self, f"_{action}")(**options)
@@ -86,6 +170,7 @@ class Command(BaseCommand):
         run_periodic: bool = False,
         **_: Any,
     ) -> None:
+        _known_databases(databases)
         if once:
             result = relay_once(databases=databases, batch_size=batch_size)
             self._report_round(result)
@@ -117,6 +202,8 @@ class Command(BaseCommand):
         )
 
     def _dead(self, *, subscription: str | None, **_: Any) -> None:
+        if subscription is not None:
+            _known_subscription(subscription)
         letters = dead_letters(subscription=subscription)
         if not letters:
             self.stdout.write("no dead letters")
@@ -138,6 +225,17 @@ class Command(BaseCommand):
         databases: list[str] | None,
         **_: Any,
     ) -> None:
+        _known_databases(databases)
+        if subscription is not None:
+            _known_subscription(subscription)
+        if ids is not None:
+            found = {letter.id for letter in dead_letters(ids=ids, databases=databases)}
+            missing = sorted(set(ids) - found)
+            if missing:
+                raise CommandError(
+                    f"no dead letter has id {', '.join(map(str, missing))}: nothing replayed "
+                    "(`manage.py events dead` lists them)"
+                )
         replayed = replay_dead_letters(
             ids=ids, subscription=subscription, everything=everything, databases=databases
         )
@@ -180,3 +278,20 @@ class Command(BaseCommand):
         if not report.ok:
             raise CommandError("event contracts differ from the committed snapshots")
         self.stdout.write(f"{len(specs)} event contract(s) match {directory}")
+
+
+def _known_subscription(name: str) -> None:
+    try:
+        get_subscription(name)
+    except UnknownSubscriptionError:
+        known = ", ".join(sub.name for sub in all_subscriptions())
+        raise CommandError(f"no subscription is named {name!r}; known: {known}") from None
+
+
+def _known_databases(aliases: list[str] | None) -> None:
+    unknown = sorted(set(aliases or ()) - set(database_aliases()))
+    if unknown:
+        raise CommandError(
+            f"no database alias {', '.join(map(repr, unknown))}; "
+            f"known: {', '.join(database_aliases())}"
+        )
