@@ -46,9 +46,10 @@ static-checks: bootstrap
 
 # Each step names the rule it enforces and how to fix a failure. The committed artefacts it
 # checks are regenerated with `manage.py contextmap` and `manage.py openapi_contracts --write`.
-lint: bootstrap ## Architecture lint: import contracts, system checks, OpenAPI, context map.
+lint: bootstrap ## Architecture lint: import contracts, system and boundary checks, OpenAPI, context map.
 	$(BIN)/lint-imports --config importlinter.ini --no-logo
 	$(DEV_ENV) $(PY) manage.py check --fail-level WARNING
+	$(DEV_ENV) $(PY) manage.py boundaries
 	$(DEV_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(DEV_ENV) $(PY) manage.py contextmap --check
 	$(DEV_ENV) $(PY) manage.py openapi_contracts --check

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
-from contexts.identity import selectors
-from contexts.identity.models import User
 from modulith.remote import api_function
+
+if TYPE_CHECKING:  # the model stays private: only the DTO below leaves this context
+    from contexts.identity.models import User
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class CustomerNotFound(LookupError):
 @api_function
 def get_customer(*, customer_id: UUID) -> CustomerDTO:
     """The account with this id (active or not: past orders still need its address)."""
+    from contexts.identity import selectors  # here, so the api module exposes no private module
+
     user = selectors.user_get(user_id=customer_id)
     if user is None:
         raise CustomerNotFound(customer_id)
@@ -38,6 +42,8 @@ def get_customer(*, customer_id: UUID) -> CustomerDTO:
 @api_function
 def get_customer_by_email(*, email: str) -> CustomerDTO:
     """The account with this address, in any letter case."""
+    from contexts.identity import selectors
+
     user = selectors.user_get_by_email(email=email)
     if user is None:
         raise CustomerNotFound(email=email)
