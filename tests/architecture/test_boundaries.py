@@ -76,8 +76,7 @@ def _violations() -> list[Violation]:
             "QuerySet.extra",
             "modulith.B004",
             "contexts/shipping/services.py",
-            "def probe_extra(queryset):\n"
-            '    return queryset.extra(where=["id > 0"])  PROBE\n',
+            'def probe_extra(queryset):\n    return queryset.extra(where=["id > 0"])  PROBE\n',
         ),
         v(
             "RawSQL",
@@ -109,8 +108,7 @@ def _violations() -> list[Violation]:
             "using inventory's alias",
             "modulith.B006",
             "contexts/orders/services/saga.py",
-            "def probe_using():\n"
-            '    return Order.objects.using("inventory").count()  PROBE\n',
+            'def probe_using():\n    return Order.objects.using("inventory").count()  PROBE\n',
         ),
         v(
             "a copy-pasted ContextDatabase",
