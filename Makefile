@@ -15,12 +15,18 @@ PORT ?= 8000
 
 .PHONY: run test bootstrap db lint static-checks test-sqlite test-postgres bench-events lock clean
 
+# The relay and the server each run as a job of their own (set -m): Ctrl-C reaches only the
+# recipe's shell, whose trap stops both jobs (the server's autoreloader child included) and exits
+# quietly. If either process ends by itself, the other is stopped too.
 run: db ## Serve the shop on http://127.0.0.1:8000 with the embedded defaults.
-	$(DEV_ENV) $(PY) manage.py demo
-	@echo "Serving http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(DEV_ENV) $(PY) manage.py events relay --run-periodic & \
-	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(DEV_ENV) $(PY) manage.py demo
+	@echo "Serving http://$(HOST):$(PORT)/  (API docs /api/docs/, admin /admin/; Ctrl-C stops)"
+	@set -m; \
+	$(DEV_ENV) $(PY) manage.py events relay --run-periodic & relay=$$!; \
+	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT) & web=$$!; \
+	stop() { kill -TERM -- -$$relay -$$web 2>/dev/null; wait 2>/dev/null; }; \
+	trap 'stop; exit 0' INT TERM; \
+	wait -n; status=$$?; stop; exit $$status
 
 test: bootstrap static-checks lint test-sqlite test-postgres ## Everything CI runs.
 

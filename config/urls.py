@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from contexts.identity.rest.urls import well_known_urlpatterns
@@ -15,6 +16,7 @@ handler404 = problems.not_found
 handler500 = problems.server_error
 
 urlpatterns = [
+    path("", TemplateView.as_view(template_name="modulith/home.html"), name="home"),
     path("health/", health.LivenessView.as_view(), name="health-live"),
     path("health/ready/", health.ReadinessView.as_view(), name="health-ready"),
     path("metrics", metrics.metrics_view, name="metrics"),
