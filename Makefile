@@ -12,8 +12,14 @@ DEV_ENV := DEBUG=$${DEBUG:-true}
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/shop
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test runs record coverage (configured in pyproject.toml) and a JUnit report per database.
+COVERAGE := $(PY) -m coverage
+COVERAGE_DIR := var/coverage
+RESULTS_DIR := var/test-results
+PYTEST_ARGS ?= -p no:cacheprovider
 
-.PHONY: run test bootstrap db lint static-checks test-sqlite test-postgres bench-events lock clean
+.PHONY: run test bootstrap db hooks lint static-checks coverage-erase test-sqlite test-postgres \
+	coverage bench-events lock clean
 
 # The relay and the server each run as a job of their own (set -m): Ctrl-C reaches only the
 # recipe's shell, whose trap stops both jobs (the server's autoreloader child included) and exits
@@ -28,7 +34,7 @@ run: db ## Serve the shop on http://127.0.0.1:8000 with the embedded defaults.
 	trap 'stop; exit 0' INT TERM; \
 	wait -n; status=$$?; stop; exit $$status
 
-test: bootstrap static-checks lint test-sqlite test-postgres ## Everything CI runs.
+test: bootstrap static-checks lint coverage-erase test-sqlite test-postgres coverage ## Everything CI runs.
 
 $(PY):
 	$(SYSTEM_PYTHON) -m venv $(VENV)
@@ -41,6 +47,10 @@ $(STAMP): requirements.lock pyproject.toml | $(PY)
 
 bootstrap: $(STAMP)
 
+# The git hooks of .pre-commit-config.yaml: every hook runs a tool from .venv, offline.
+hooks: bootstrap
+	$(BIN)/pre-commit install --install-hooks
+
 db: bootstrap
 	$(DEV_ENV) $(PY) manage.py migrate --noinput -v 0
 	$(DEV_ENV) $(PY) manage.py ensure_dev_keys
@@ -52,22 +62,40 @@ static-checks: bootstrap
 
 # Each step names the rule it enforces and how to fix a failure. The committed artefacts it
 # checks are regenerated with `manage.py contextmap` and `manage.py openapi_contracts --write`.
-lint: bootstrap ## Architecture lint: import contracts, system and boundary checks, OpenAPI, context map.
+lint: bootstrap ## Architecture lint: contracts, system and boundary checks, OpenAPI, context map, CI files.
 	$(BIN)/lint-imports --config importlinter.ini --no-logo
 	$(DEV_ENV) $(PY) manage.py check --fail-level WARNING
 	$(DEV_ENV) $(PY) manage.py boundaries
 	$(DEV_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(DEV_ENV) $(PY) manage.py contextmap --check
 	$(DEV_ENV) $(PY) manage.py openapi_contracts --check
+	$(BIN)/pre-commit validate-config .pre-commit-config.yaml
+	$(BIN)/actionlint
+
+coverage-erase:
+	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR) $(RESULTS_DIR)
 
 test-sqlite: db
-	$(DEV_ENV) $(PY) -m pytest -p no:cacheprovider
+	$(DEV_ENV) $(COVERAGE) run -m pytest $(PYTEST_ARGS) --junitxml=$(RESULTS_DIR)/sqlite.xml
 
 test-postgres: db
 	@status=0; $(PY) -m tests.support.probe "$(TEST_POSTGRES_URL)" || status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		$(DEV_ENV) DATABASE_URL="$(TEST_POSTGRES_URL)" $(PY) -m pytest -p no:cacheprovider; \
+		$(DEV_ENV) DATABASE_URL="$(TEST_POSTGRES_URL)" \
+			$(COVERAGE) run -m pytest $(PYTEST_ARGS) --junitxml=$(RESULTS_DIR)/postgresql.xml; \
 	elif [ $$status -ne 1 ]; then exit $$status; fi
+
+# One figure for both database runs and every process they started; the whole table, sorted
+# from the least covered module up, is var/coverage/report.txt, the browsable one html/.
+coverage: bootstrap ## Combine the data of the last test runs: total, least-covered modules, HTML.
+	$(COVERAGE) combine --quiet
+	$(COVERAGE) report > $(COVERAGE_DIR)/report.txt
+	$(COVERAGE) html --quiet
+	$(COVERAGE) xml --quiet -o $(COVERAGE_DIR)/coverage.xml
+	@echo "Least-covered modules (the full table: $(COVERAGE_DIR)/report.txt):"
+	@head -n 14 $(COVERAGE_DIR)/report.txt
+	@echo "Coverage of src/ and contexts/ (lines and branches, both runs, subprocesses included):" \
+		"$$($(COVERAGE) report --format=total)%  (HTML: $(COVERAGE_DIR)/html/index.html)"
 
 bench-events: db
 	$(DEV_ENV) $(PY) bench/events.py
