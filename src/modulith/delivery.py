@@ -88,11 +88,12 @@ def _deliver(
                 .get()
             )
             return Outcome.DEAD if status == InboxStatus.DEAD else Outcome.DUPLICATE
-        _run_handler(subscription, envelope)
+        run_handler(subscription, envelope)
     return Outcome.PROCESSED
 
 
-def _run_handler(subscription: Subscription, envelope: Envelope) -> None:
+def run_handler(subscription: Subscription, envelope: Envelope) -> None:
+    """Decode the event and run the handler, the envelope being the cause of what it publishes."""
     event = spec_for_type(envelope["type"]).decode(envelope["data"])
     with handling(envelope):
         subscription.handler(event)

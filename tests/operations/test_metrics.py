@@ -90,6 +90,8 @@ def test_retries_and_dead_letters_are_counted_per_subscription():
     assert value(samples, "modulith_inbox_dead_letters", subscription=HANDLER) == 1
     assert value(samples, "modulith_inbox_retrying", subscription=AUDIT) == 0
     assert value(samples, "modulith_inbox_dead_letters", subscription=AUDIT) == 0
+    assert value(samples, "modulith_inbox_delivered", subscription=HANDLER) == 0
+    assert value(samples, "modulith_inbox_delivered", subscription=AUDIT) == 3
 
 
 def test_a_scrape_runs_the_same_queries_whatever_the_number_of_rows():

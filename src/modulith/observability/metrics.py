@@ -5,6 +5,8 @@ Per database alias (where the rows live) it exposes:
 - modulith_outbox_pending{database, context}: outbox rows not dispatched yet, per publisher;
 - modulith_outbox_oldest_pending_age_seconds{database, context}: how long the oldest of them
   has waited (0 when none): the relay is behind, or the broker is down, when this grows;
+- modulith_inbox_delivered{database, subscription}: deliveries processed and not purged yet
+  (INBOX_RETENTION_DAYS);
 - modulith_inbox_retrying{database, subscription}: deliveries waiting for a retry;
 - modulith_inbox_dead_letters{database, subscription}: deliveries an operator must look at
   (`manage.py events dead`, then `events replay`);
@@ -13,7 +15,8 @@ Per database alias (where the rows live) it exposes:
 Every publishing context and every subscription gets a series, 0 when it has no rows, so
 alerts and dashboards never meet a missing series. The numbers come from the database, not from
 process memory, so every web process answers the same and gunicorn's several workers need no
-multiprocess mode. Each alias costs two aggregate queries, however many rows there are.
+multiprocess mode. Each alias costs two aggregate queries, however many rows there are. The
+admin's event flow page (modulith.observability.flow) shows the same figures per subscription.
 """
 
 from __future__ import annotations
@@ -45,43 +48,58 @@ class OutboxBacklog:
 
 
 @dataclass(frozen=True)
-class InboxTrouble:
+class InboxCounts:
+    delivered: int = 0
     retrying: int = 0
     dead: int = 0
 
 
-def outbox_backlog(alias: str) -> dict[str, OutboxBacklog]:
-    """Pending outbox rows on `alias` per publishing context: one query."""
+def outbox_backlog_by_type(alias: str) -> dict[tuple[str, str], OutboxBacklog]:
+    """Pending outbox rows on `alias` per (publishing context, event type): one query."""
     rows = (
         OutboxMessage.objects.using(alias)
         .filter(dispatched_at__isnull=True)
-        .values("source_context")
+        .values("source_context", "event_type")
         .annotate(pending=Count("id"), oldest=Min("created_at"))
         # The model's default ordering would join the GROUP BY and split the groups.
         .order_by()
     )
     return {
-        row["source_context"]: OutboxBacklog(
+        (row["source_context"], row["event_type"]): OutboxBacklog(
             pending=row["pending"], oldest_created_at=row["oldest"]
         )
         for row in rows
     }
 
 
-def inbox_trouble(alias: str) -> dict[str, InboxTrouble]:
-    """Retrying and dead inbox rows on `alias` per subscription: one query."""
+def outbox_backlog(by_type: dict[tuple[str, str], OutboxBacklog]) -> dict[str, OutboxBacklog]:
+    """The per-type backlog summed per publishing context."""
+    per_context: dict[str, OutboxBacklog] = {}
+    for (context, _), figures in by_type.items():
+        total = per_context.get(context, OutboxBacklog())
+        oldest = [at for at in (total.oldest_created_at, figures.oldest_created_at) if at]
+        per_context[context] = OutboxBacklog(
+            pending=total.pending + figures.pending, oldest_created_at=min(oldest, default=None)
+        )
+    return per_context
+
+
+def inbox_counts(alias: str) -> dict[str, InboxCounts]:
+    """Delivered, retrying and dead inbox rows on `alias` per subscription: one query."""
     rows = (
         InboxMessage.objects.using(alias)
-        .filter(status__in=[InboxStatus.RETRYING, InboxStatus.DEAD])
         .values("subscription")
         .annotate(
+            delivered=Count("id", filter=Q(status=InboxStatus.PROCESSED)),
             retrying=Count("id", filter=Q(status=InboxStatus.RETRYING)),
             dead=Count("id", filter=Q(status=InboxStatus.DEAD)),
         )
         .order_by()
     )
     return {
-        row["subscription"]: InboxTrouble(retrying=row["retrying"], dead=row["dead"])
+        row["subscription"]: InboxCounts(
+            delivered=row["delivered"], retrying=row["retrying"], dead=row["dead"]
+        )
         for row in rows
     }
 
@@ -103,6 +121,11 @@ class KernelCollector:
             "Age of the oldest outbox row not dispatched yet (0 when none).",
             labels=by_context,
         )
+        delivered = GaugeMetricFamily(
+            "modulith_inbox_delivered",
+            "Deliveries processed and not purged yet.",
+            labels=by_subscription,
+        )
         retrying = GaugeMetricFamily(
             "modulith_inbox_retrying", "Deliveries waiting for a retry.", labels=by_subscription
         )
@@ -119,8 +142,8 @@ class KernelCollector:
         now = self._now()
         for alias in database_aliases():
             try:
-                backlog = outbox_backlog(alias)
-                trouble = inbox_trouble(alias)
+                backlog = outbox_backlog(outbox_backlog_by_type(alias))
+                counts_by_subscription = inbox_counts(alias)
             except DatabaseError:
                 # One unreachable database must not blank the others' figures.
                 logger.warning("metrics: cannot read database %s", alias, exc_info=True)
@@ -136,11 +159,12 @@ class KernelCollector:
                     else 0.0
                 )
                 oldest.add_metric([alias, context], max(age, 0.0))
-            for subscription in sorted(_subscriptions_on(alias) | set(trouble)):
-                counts = trouble.get(subscription, InboxTrouble())
+            for subscription in sorted(_subscriptions_on(alias) | set(counts_by_subscription)):
+                counts = counts_by_subscription.get(subscription, InboxCounts())
+                delivered.add_metric([alias, subscription], counts.delivered)
                 retrying.add_metric([alias, subscription], counts.retrying)
                 dead.add_metric([alias, subscription], counts.dead)
-        yield from (pending, oldest, retrying, dead, up)
+        yield from (pending, oldest, delivered, retrying, dead, up)
 
 
 def _publishers_on(alias: str) -> set[str]:

@@ -2,7 +2,7 @@
 
 relay     dispatch pending outbox rows and run due retries, in a loop (or --once)
 dead      list dead letters
-replay    replay dead letters: --id N [--id M …] | --subscription NAME | --all
+replay    replay dead letters: --id N [--id M …] | --subscription NAME | --all [--dry-run]
 purge     delete dispatched outbox rows and processed inbox rows past their retention
 schedule  register the periodic jobs (relay, purge) in django-celery-beat, idempotently
 schemas   --check the event contracts under contracts/events/, or --write them
@@ -10,6 +10,7 @@ schemas   --check the event contracts under contracts/events/, or --write them
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 from argparse import SUPPRESS, Action, ArgumentParser, RawDescriptionHelpFormatter
@@ -20,7 +21,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from modulith.contexts import database_aliases
 from modulith.contracts import compare_with_snapshots, contracts_dir, write_snapshots
-from modulith.deadletters import dead_letters, replay_dead_letters
+from modulith.deadletters import DeadLetter, dead_letters, replay_dead_letters
+from modulith.dryrun import dry_run_inbox_row
 from modulith.events import all_event_specs
 from modulith.relay import RelayRound, relay_once, run_relay
 from modulith.retention import purge_everywhere
@@ -105,7 +107,8 @@ class Command(BaseCommand):
             "Replay dead letters through the inbox.",
             "Each chosen dead letter becomes a retry that is due now, with a fresh attempt\n"
             "budget, and is sent again at once. Choose them by --id, --subscription or --all.\n"
-            "An id or subscription that matches no dead letter is an error.",
+            "An id or subscription that matches no dead letter is an error. --dry-run answers\n"
+            "'would replaying work now?' without replaying.",
         )
         chosen = replay.add_mutually_exclusive_group(required=True)
         chosen.add_argument(
@@ -122,6 +125,13 @@ class Command(BaseCommand):
             action="append",
             dest="databases",
             help=f"Only this database alias; repeatable {_every_database()}.",
+        )
+        replay.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Run the current handler on each chosen dead letter in a transaction that is "
+            "rolled back, and show what it would write and publish, or the error it raises now. "
+            "Replays nothing; exits 1 if any would fail.",
         )
 
         action(
@@ -223,6 +233,7 @@ class Command(BaseCommand):
         subscription: str | None,
         everything: bool,
         databases: list[str] | None,
+        dry_run: bool = False,
         **_: Any,
     ) -> None:
         _known_databases(databases)
@@ -236,10 +247,34 @@ class Command(BaseCommand):
                     f"no dead letter has id {', '.join(map(str, missing))}: nothing replayed "
                     "(`manage.py events dead` lists them)"
                 )
+        if dry_run:
+            self._dry_run(dead_letters(ids=ids, subscription=subscription, databases=databases))
+            return
         replayed = replay_dead_letters(
             ids=ids, subscription=subscription, everything=everything, databases=databases
         )
         self.stdout.write(f"replayed {replayed} dead letter(s)")
+
+    def _dry_run(self, letters: list[DeadLetter]) -> None:
+        failed = 0
+        for letter in letters:
+            result = dry_run_inbox_row(id=letter.id, database=letter.database)
+            verdict = "would succeed" if result.succeeded else "would FAIL"
+            self.stdout.write(
+                f"{letter.database}#{letter.id}  {letter.subscription}  {letter.event_type}: "
+                f"{verdict}; {len(result.writes)} write(s), "
+                f"{len(result.published)} event(s) published"
+            )
+            for write in result.writes:
+                self.stdout.write(f"  write on {write.database}: {write.sql}  {write.params}")
+            for envelope in result.published:
+                self.stdout.write(f"  publish {envelope['type']}: {json.dumps(envelope['data'])}")
+            if not result.succeeded:
+                failed += 1
+                self.stdout.write(f"  error: {result.error}")
+        self.stdout.write(f"dry run of {len(letters)} dead letter(s); nothing was replayed")
+        if failed:
+            raise CommandError(f"{failed} of {len(letters)} dry run(s) failed")
 
     def _purge(self, **_: Any) -> None:
         purged = purge_everywhere()
