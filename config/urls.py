@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from contexts.identity.rest.urls import well_known_urlpatterns
 from modulith.http import health, metrics, problems
 from modulith.http.openapi import RedocView
+from modulith.remote.views import ServiceKeySetView
 
 handler400 = problems.bad_request
 handler403 = problems.permission_denied
@@ -21,6 +22,7 @@ urlpatterns = [
     path("health/ready/", health.ReadinessView.as_view(), name="health-ready"),
     path("metrics", metrics.metrics_view, name="metrics"),
     path(".well-known/", include(well_known_urlpatterns)),
+    path(".well-known/service-jwks.json", ServiceKeySetView.as_view(), name="service-jwks"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from modulith.http.authentication import Role, TokenPrincipal
 from tests.support import clients, seeds, services
 from tests.support.auth import BearerFactory, bearer_factory
-from tests.support.jwt_keys import JwtKeys, write_keys
+from tests.support.jwt_keys import JwtKeys, generate_key, private_pem, write_keys
 
 # The event kernel's test kit: captured_events, drain_events, event_transports, scenario.
 pytest_plugins = ["modulith.testing.fixtures"]
@@ -47,6 +47,22 @@ def _jwt_key_settings(settings: Settings, jwt_keys: JwtKeys) -> None:
     settings.JWT_PRIVATE_KEY_FILE = str(jwt_keys.current_private_file)
     settings.JWT_PREVIOUS_PUBLIC_KEY_FILES = [str(jwt_keys.previous_public_file)]
     settings.JWT_JWKS_URL = ""
+
+
+@pytest.fixture(scope="session")
+def service_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The private key the test process signs its service tokens with (service "monolith")."""
+    path: Path = tmp_path_factory.mktemp("service-keys") / "service-private.pem"
+    path.write_bytes(private_pem(generate_key()))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _service_key_settings(settings: Settings, service_key_file: Path) -> None:
+    # Nor do they generate service keys under var/keys.
+    settings.SERVICE_PRIVATE_KEY = ""
+    settings.SERVICE_PRIVATE_KEY_FILE = str(service_key_file)
+    settings.SERVICE_PUBLIC_KEY_FILES = []
 
 
 @pytest.fixture(autouse=True)

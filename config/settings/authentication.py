@@ -31,6 +31,15 @@ JWT_REFRESH_TOKEN_LIFETIME = timedelta(
 # (https://<identity>/.well-known/jwks.json); empty in the monolith.
 JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
 
+# Service-to-service calls: each service signs its calls with a key pair of its own, which no
+# other service holds, and publishes the public half at /.well-known/service-jwks.json
+# (modulith.remote.credentials). In development each service's key is generated under var/keys/.
+SERVICE_PRIVATE_KEY = env.str("SERVICE_PRIVATE_KEY", default="")
+SERVICE_PRIVATE_KEY_FILE = env.str("SERVICE_PRIVATE_KEY_FILE", default="")
+SERVICE_DEVELOPMENT_KEYS_DIR = str(VAR_DIR / "keys")
+# Other public keys the service publishes while its key rotates (the next, then the previous one).
+SERVICE_PUBLIC_KEY_FILES = env.list("SERVICE_PUBLIC_KEY_FILES", default=[])
+
 # simplejwt issues the tokens. modulith.http.authentication supplies its RS256 keys (chosen by kid,
 # which simplejwt's own backend cannot do), so no key is configured here.
 SIMPLE_JWT = {

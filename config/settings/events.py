@@ -33,4 +33,8 @@ MODULITH = {
     "REMOTE_BREAKER_FAIL_MAX": env.int("REMOTE_API_BREAKER_FAIL_MAX", default=5),
     "REMOTE_BREAKER_RESET_SECONDS": env.float("REMOTE_API_BREAKER_RESET_SECONDS", default=30.0),
     "REMOTE_BREAKER_REDIS_URL": REDIS_URL,
+    # Who this process is, for the service tokens it signs and checks, and where other services
+    # publish their keys (default: /.well-known/service-jwks.json under their URL).
+    "SERVICE": env.str("SHOP_SERVICE", default="monolith"),
+    "SERVICE_KEY_SETS": env.dict("SERVICE_KEY_SET_URLS", default={}),
 }

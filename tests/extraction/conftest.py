@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,10 +44,11 @@ def modulith_settings(settings: Settings) -> Callable[..., None]:
 
 @pytest.fixture
 def remotes(modulith_settings: Callable[..., None]) -> Remotes:
-    """remotes(catalog=url, ...): CONTEXT_REMOTES for the test, as an operator would set it."""
+    """remotes(catalog=url, ...): CONTEXT_REMOTES for the test, as an operator would set it. The
+    other process is another process of this service ("monolith"), so calls are addressed to it."""
 
     def point(**urls: str) -> None:
-        modulith_settings(CONTEXT_REMOTES=urls)
+        modulith_settings(CONTEXT_REMOTES=urls, CONTEXT_SERVICES=dict.fromkeys(urls, "monolith"))
 
     return point
 
@@ -58,17 +60,19 @@ def breaker_redis_url() -> str:
 
 @pytest.fixture(scope="module")
 def extracted_service(
-    django_db_setup: None, django_db_blocker: Any, jwt_keys: JwtKeys
+    django_db_setup: None, django_db_blocker: Any, jwt_keys: JwtKeys, service_key_file: Path
 ) -> Iterator[str]:
     """The base URL of another process serving every context (CONTEXT_REMOTES unset there) from
-    the test database, verifying tokens with the session's keys. Started once per module; it sees
-    what tests commit, so the tests that use it are transactional."""
+    the test database, verifying tokens with the session's keys. It is another process of the
+    test process's own service ("monolith"), so it holds the same service key. Started once per
+    module; it sees what tests commit, so the tests that use it are transactional."""
     with django_db_blocker.unblock():
         database = database_url(connections["default"].settings_dict)
     env = service_env(
         DATABASE_URL=database,
         JWT_PRIVATE_KEY_FILE=str(jwt_keys.current_private_file),
         JWT_PREVIOUS_PUBLIC_KEY_FILES=str(jwt_keys.previous_public_file),
+        SERVICE_PRIVATE_KEY_FILE=str(service_key_file),
     )
     with serve_shop(env) as base_url:
         yield base_url

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from modulith.remote.credentials import SERVICE_ROLE, service_authorization
+from modulith.remote.credentials import service_authorization
 from tests.catalog.factories import ProductFactory
 from tests.extraction.conftest import Remotes
 from tests.extraction.listeners import unused_url
 from tests.support.auth import BearerFactory
-from tests.support.jwt_keys import JwtKeys, access_claims, signed
+from tests.support.jwt_keys import JwtKeys, access_claims, service_claims, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def post(path: str, body: Any, authorization: str | None = None) -> Any:
 def test_a_service_token_calls_an_api_function_and_gets_its_result_as_json() -> None:
     ProductFactory(sku="TEA-1", price="4.20")
 
-    response = post(GET_PRODUCTS, {"skus": ["TEA-1", "NOPE"]}, service_authorization())
+    response = post(GET_PRODUCTS, {"skus": ["TEA-1", "NOPE"]}, service_authorization("monolith"))
 
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/json"
@@ -48,7 +48,9 @@ def test_a_declared_exception_answers_a_422_problem_that_names_it() -> None:
 
     # The rate table has EUR rates only.
     response = post(
-        QUOTE, {"lines": lines, "country": "DE", "currency": "USD"}, service_authorization()
+        QUOTE,
+        {"lines": lines, "country": "DE", "currency": "USD"},
+        service_authorization("monolith"),
     )
 
     assert response.status_code == 422
@@ -60,7 +62,7 @@ def test_a_declared_exception_answers_a_422_problem_that_names_it() -> None:
 
 
 def test_arguments_that_do_not_fit_the_hints_answer_a_400_problem_with_field_errors() -> None:
-    response = post(GET_PRODUCTS, {"skus": "TEA-1", "limit": 3}, service_authorization())
+    response = post(GET_PRODUCTS, {"skus": "TEA-1", "limit": 3}, service_authorization("monolith"))
 
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
@@ -69,7 +71,7 @@ def test_arguments_that_do_not_fit_the_hints_answer_a_400_problem_with_field_err
 
 
 def test_a_body_that_is_not_json_answers_a_400_problem() -> None:
-    response = post(GET_PRODUCTS, b'{"skus": [', service_authorization())
+    response = post(GET_PRODUCTS, b'{"skus": [', service_authorization("monolith"))
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "non_field_errors"
@@ -83,20 +85,33 @@ def test_a_call_without_a_token_answers_401() -> None:
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_a_token_signed_by_a_key_nobody_trusts_answers_401(jwt_keys: JwtKeys) -> None:
-    forged = signed(access_claims(roles=[SERVICE_ROLE]), jwt_keys.stranger)
+def test_a_service_token_signed_by_a_key_nobody_trusts_answers_401(jwt_keys: JwtKeys) -> None:
+    forged = signed(service_claims(), jwt_keys.stranger)
 
     response = post(GET_PRODUCTS, {"skus": ["TEA-1"]}, f"Bearer {forged}")
+
+    assert response.status_code == 401
+    assert response.json()["detail"] == (
+        "The service token is signed by a key service 'monolith' does not publish."
+    )
+
+
+def test_a_token_signed_with_identitys_key_is_no_service_token(jwt_keys: JwtKeys) -> None:
+    # What callers sent before services had keys of their own: identity's key signs user tokens.
+    old_style = signed(access_claims(roles=["service"]), jwt_keys.current)
+
+    response = post(GET_PRODUCTS, {"skus": ["TEA-1"]}, f"Bearer {old_style}")
 
     assert response.status_code == 401
 
 
 @pytest.mark.parametrize("roles", [["customer"], ["staff"]])
-def test_a_customers_or_staff_token_answers_403(bearer: BearerFactory, roles: list[str]) -> None:
+def test_a_customers_or_staff_token_answers_401(bearer: BearerFactory, roles: list[str]) -> None:
     response = post(GET_PRODUCTS, {"skus": ["TEA-1"]}, bearer(uuid.uuid4(), roles=roles))
 
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response["Content-Type"] == PROBLEM
+    assert "not a user's access token" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(
@@ -109,7 +124,7 @@ def test_a_customers_or_staff_token_answers_403(bearer: BearerFactory, roles: li
     ],
 )
 def test_anything_but_an_api_function_answers_404(path: str) -> None:
-    response = post(path, {}, service_authorization())
+    response = post(path, {}, service_authorization("monolith"))
 
     assert response.status_code == 404
     assert response["Content-Type"] == PROBLEM
@@ -118,7 +133,7 @@ def test_anything_but_an_api_function_answers_404(path: str) -> None:
 def test_a_context_this_process_calls_remotely_is_not_served_here(remotes: Remotes) -> None:
     remotes(catalog=unused_url())
 
-    response = post(GET_PRODUCTS, {"skus": ["TEA-1"]}, service_authorization())
+    response = post(GET_PRODUCTS, {"skus": ["TEA-1"]}, service_authorization("monolith"))
 
     assert response.status_code == 404
 

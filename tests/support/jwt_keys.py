@@ -15,11 +15,17 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from modulith.http.authentication import jwk_thumbprint
+from modulith.keys import jwk_thumbprint
 
 
 def generate_key(bits: int = 2048) -> RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def read_private_key(path: Path) -> RSAPrivateKey:
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    assert isinstance(key, RSAPrivateKey)
+    return key
 
 
 def private_pem(key: RSAPrivateKey) -> bytes:
@@ -76,6 +82,24 @@ def access_claims(**overrides: Any) -> dict[str, Any]:
         "jti": uuid.uuid4().hex,
         "iat": now,
         "exp": now + 600,
+    }
+    claims.update(overrides)
+    return claims
+
+
+def service_claims(
+    issuer: str = "monolith", audience: str = "monolith", **overrides: Any
+) -> dict[str, Any]:
+    """The claims of a service token (modulith.remote.credentials) from `issuer` to `audience`."""
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": issuer,
+        "sub": issuer,
+        "aud": audience,
+        "token_type": "service",
+        "jti": uuid.uuid4().hex,
+        "iat": now,
+        "exp": now + 300,
     }
     claims.update(overrides)
     return claims

@@ -20,22 +20,14 @@ Claims of an access token: `sub` (the user's UUID), `roles`, `token_type`, `jti`
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, ClassVar
 from uuid import UUID
 
 import jwt
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
-from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -53,13 +45,19 @@ from rest_framework_simplejwt.exceptions import (
 )
 from rest_framework_simplejwt.tokens import AccessToken, Token
 
-ALGORITHM = "RS256"
+from modulith.keys import (
+    ALGORITHM,
+    KeyMaterial,
+    KeySettings,
+    KeySetUnreachable,
+    SigningKey,
+    jwk_set_of,
+    load_key_material,
+    published_key,
+)
+
 USER_ID_CLAIM = "sub"
 ROLES_CLAIM = "roles"
-MINIMUM_KEY_BITS = 2048
-# An extracted service must not hang on the JWK Set, nor fetch it for every request.
-JWKS_TIMEOUT_SECONDS = 3.0
-JWKS_CACHE_SECONDS = 300
 # Tolerated clock skew between the issuer and a verifying service (PyJWT rejects a future `iat`).
 LEEWAY = timedelta(seconds=5)
 
@@ -73,96 +71,14 @@ class Role(StrEnum):
 
 # --- Key material -------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class SigningKey:
-    kid: str
-    private_key: RSAPrivateKey
-
-
-@dataclass(frozen=True)
-class KeyMaterial:
-    signing: SigningKey | None
-    # Public keys by kid, the current signing key's first.
-    verifying: dict[str, RSAPublicKey]
-
-
-@dataclass(frozen=True)
-class _FileVersion:
-    """A key file and its modification time: part of the cache key, so a replaced file is reread."""
-
-    path: str
-    mtime_ns: int | None
-
-    @classmethod
-    def of(cls, path: str) -> _FileVersion:
-        try:
-            return cls(path, os.stat(path).st_mtime_ns)
-        except (FileNotFoundError, NotADirectoryError):
-            return cls(path, None)
+ACCESS_TOKEN_KEYS = KeySettings(
+    pem="JWT_PRIVATE_KEY", file="JWT_PRIVATE_KEY_FILE", public_files="JWT_PREVIOUS_PUBLIC_KEY_FILES"
+)
 
 
 def key_material() -> KeyMaterial:
-    """The configured keys, parsed once per configuration (parsing RSA keys costs milliseconds)."""
-    private_file = getattr(settings, "JWT_PRIVATE_KEY_FILE", "") or ""
-    previous_files = getattr(settings, "JWT_PREVIOUS_PUBLIC_KEY_FILES", ()) or ()
-    return _parse_key_material(
-        getattr(settings, "JWT_PRIVATE_KEY", "") or "",
-        _FileVersion.of(private_file) if private_file else None,
-        tuple(_FileVersion.of(path) for path in previous_files),
-    )
-
-
-@lru_cache(maxsize=8)
-def _parse_key_material(
-    private_pem: str, private_file: _FileVersion | None, previous_files: tuple[_FileVersion, ...]
-) -> KeyMaterial:
-    signing: SigningKey | None = None
-    if private_pem:
-        signing = _signing_key(_unescape_newlines(private_pem).encode(), "JWT_PRIVATE_KEY")
-    elif private_file is not None and private_file.mtime_ns is not None:
-        data = Path(private_file.path).read_bytes()
-        signing = _signing_key(data, f"JWT_PRIVATE_KEY_FILE ({private_file.path})")
-
-    verifying: dict[str, RSAPublicKey] = {}
-    if signing is not None:
-        verifying[signing.kid] = signing.private_key.public_key()
-    for file in previous_files:
-        source = f"JWT_PREVIOUS_PUBLIC_KEY_FILES ({file.path})"
-        if file.mtime_ns is None:
-            raise ImproperlyConfigured(f"{source} does not exist: fix the path or remove it.")
-        public_key = _public_key(Path(file.path).read_bytes(), source)
-        verifying.setdefault(jwk_thumbprint(public_key), public_key)
-    return KeyMaterial(signing=signing, verifying=verifying)
-
-
-def _unescape_newlines(pem: str) -> str:
-    # Environment variables often carry a PEM on one line with literal "\n"; base64 has no "\".
-    return pem.replace("\\n", "\n")
-
-
-def _signing_key(data: bytes, source: str) -> SigningKey:
-    try:
-        key = load_pem_private_key(data, password=None)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as error:
-        raise ImproperlyConfigured(
-            f"{source} is not an unencrypted PEM private key: {error}"
-        ) from error
-    if not isinstance(key, RSAPrivateKey) or key.key_size < MINIMUM_KEY_BITS:
-        raise ImproperlyConfigured(
-            f"{source} must be an RSA key of at least {MINIMUM_KEY_BITS} bits."
-        )
-    return SigningKey(kid=jwk_thumbprint(key.public_key()), private_key=key)
-
-
-def _public_key(data: bytes, source: str) -> RSAPublicKey:
-    try:
-        key = load_pem_public_key(data)
-    except (ValueError, TypeError, UnsupportedAlgorithm) as error:
-        raise ImproperlyConfigured(f"{source} is not a PEM public key: {error}") from error
-    if not isinstance(key, RSAPublicKey):
-        raise ImproperlyConfigured(f"{source} must be an RSA public key.")
-    return key
+    """The configured access-token keys, parsed once per configuration."""
+    return load_key_material(ACCESS_TOKEN_KEYS)
 
 
 def signing_key() -> SigningKey:
@@ -175,54 +91,15 @@ def signing_key() -> SigningKey:
     return signing
 
 
-# --- JSON Web Keys ------------------------------------------------------------------------------
-
-
-def _base64url_uint(value: int) -> str:
-    return _base64url(value.to_bytes(max(1, (value.bit_length() + 7) // 8), "big"))
-
-
-def _base64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def jwk_thumbprint(public_key: RSAPublicKey) -> str:
-    """The RFC 7638 SHA-256 thumbprint: a kid that any party can recompute from the key itself."""
-    numbers = public_key.public_numbers()
-    # Only the required members, in lexicographic order, without whitespace (RFC 7638 section 3).
-    members = {"e": _base64url_uint(numbers.e), "kty": "RSA", "n": _base64url_uint(numbers.n)}
-    canonical = json.dumps(members, separators=(",", ":"), sort_keys=True)
-    return _base64url(hashlib.sha256(canonical.encode("ascii")).digest())
-
-
-def public_jwk(public_key: RSAPublicKey) -> dict[str, str]:
-    numbers = public_key.public_numbers()
-    return {
-        "kty": "RSA",
-        "use": "sig",
-        "alg": ALGORITHM,
-        "kid": jwk_thumbprint(public_key),
-        "n": _base64url_uint(numbers.n),
-        "e": _base64url_uint(numbers.e),
-    }
-
-
 def jwk_set() -> dict[str, list[dict[str, str]]]:
     """Every local verification key as a JWK Set (RFC 7517), the current key first."""
-    return {"keys": [public_jwk(key) for key in key_material().verifying.values()]}
+    return jwk_set_of(key_material())
 
 
 class KeySetUnavailable(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
     default_detail = _("The keys that verify access tokens cannot be fetched; try again shortly.")
     default_code = "jwks_unavailable"
-
-
-@lru_cache(maxsize=4)
-def _jwks_client(url: str) -> jwt.PyJWKClient:
-    return jwt.PyJWKClient(
-        url, cache_jwk_set=True, lifespan=JWKS_CACHE_SECONDS, timeout=JWKS_TIMEOUT_SECONDS
-    )
 
 
 def verification_key(kid: str) -> RSAPublicKey | None:
@@ -234,13 +111,10 @@ def verification_key(kid: str) -> RSAPublicKey | None:
     if not url:
         return None
     try:
-        found = _jwks_client(url).get_signing_key(kid).key
-    except jwt.PyJWKClientConnectionError as error:
+        return published_key(url, kid)
+    except KeySetUnreachable as error:
         # Answering 401 would make clients throw away valid tokens because our network failed.
         raise KeySetUnavailable() from error
-    except (jwt.PyJWKClientError, jwt.PyJWKSetError, jwt.PyJWKError):
-        return None
-    return found if isinstance(found, RSAPublicKey) else None
 
 
 # --- Signing and verifying with simplejwt -------------------------------------------------------

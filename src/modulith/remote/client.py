@@ -30,7 +30,7 @@ from modulith.remote.credentials import service_authorization
 from modulith.remote.errors import RemoteApiUnavailable, RemoteCallInTransaction
 from modulith.remote.functions import ApiFunction
 from modulith.remote.protocol import EXCEPTION_STATUS, endpoint, exception_problem_type
-from modulith.remote.settings import remote_settings
+from modulith.remote.settings import remote_service, remote_settings
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,9 @@ def _exchange(spec: ApiFunction, url: str, body: bytes) -> _Outcome:
     timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
     started = time.monotonic()
     try:
-        response = http_client().post(url, content=body, headers=_headers(), timeout=timeout)
+        response = http_client().post(
+            url, content=body, headers=_headers(remote_service(spec.context)), timeout=timeout
+        )
     except httpx.TransportError as error:
         raise _unavailable(spec, f"POST {url} failed: {type(error).__name__}: {error}") from error
     logger.debug(
@@ -110,9 +112,9 @@ def _exchange(spec: ApiFunction, url: str, body: bytes) -> _Outcome:
     raise _unavailable(spec, f"POST {url} answered {response.status_code}: {_summary(response)}")
 
 
-def _headers() -> dict[str, str]:
+def _headers(audience: str) -> dict[str, str]:
     headers = {
-        "Authorization": service_authorization(),
+        "Authorization": service_authorization(audience),
         "Content-Type": "application/json",
         "Accept": "application/json",
     }

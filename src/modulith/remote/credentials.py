@@ -1,11 +1,26 @@
-"""The credential of one process calling another's internal api: a short-lived service token.
+"""The credential of one service calling another's internal api: a short-lived service token.
 
-It is an ordinary RS256 access token (modulith.http.authentication) signed with identity's
-current key, whose `roles` claim is ["service"] and whose subject is a fixed id that no account
-has. The serving process verifies it as it verifies every token (its own keys, or identity's
-JWK Set through JWT_JWKS_URL) and requires that role. No secret beyond the keys the shop already
-manages and rotates; docs/decisions/0009-remote-context-apis.md weighs it against a shared
-secret.
+Every service has an RSA key pair of its own, shared by its processes (web, workers, relay) and
+by no other service. A caller signs a token with it:
+
+    header  {"alg": "RS256", "kid": <thumbprint of the caller's key>}
+    claims  {"iss": "<calling service>", "sub": "<calling service>", "aud": "<called service>",
+             "token_type": "service", "iat", "exp" (5 minutes), "jti"}
+
+and publishes its public keys as a JWK Set at /.well-known/service-jwks.json. The called service
+reads `iss`, fetches that service's JWK Set from where the topology says it is reached (or from
+SERVICE_KEY_SET_URLS), caches it, and verifies the signature with the key the `kid` names, then
+`aud` (itself) and the expiry. An unknown kid fetches the set again at once (rate limited), which
+is what makes rotation work without coordination. No service holds another's private key, and
+identity's key signs user tokens only. docs/decisions/0012-service-credentials.md weighs the
+alternatives and describes rotation.
+
+Keys come from settings (modulith.keys):
+
+    SERVICE_PRIVATE_KEY / SERVICE_PRIVATE_KEY_FILE   this service's signing key (PEM); in
+        development (DEBUG) a missing file is generated at var/keys/service-<service>-private.pem
+    SERVICE_PUBLIC_KEY_FILES   other public keys this service publishes: the next key before it
+        signs with it, the previous one until the tokens it signed have expired
 """
 
 from __future__ import annotations
@@ -13,54 +28,233 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
+from typing import Any, ClassVar
 
-from modulith.http.authentication import (
-    ROLES_CLAIM,
-    USER_ID_CLAIM,
-    StatelessAccessToken,
-    signing_key,
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from modulith.http.authentication import LEEWAY, KeySetUnavailable
+from modulith.keys import (
+    ALGORITHM,
+    KeyMaterial,
+    KeySettings,
+    KeySetUnreachable,
+    SigningKey,
+    create_development_key,
+    jwk_set_of,
+    load_key_material,
+    published_key,
 )
-from modulith.http.permissions import HasRole
+from modulith.remote.settings import key_set_url, this_service
 
-SERVICE_ROLE = "service"
-# The token's `sub`: the same for every calling process, and no user's id (those are uuid4).
-SERVICE_SUBJECT = uuid.uuid5(uuid.NAMESPACE_URL, "urn:modulith:service")
+SERVICE_KEYS = KeySettings(
+    pem="SERVICE_PRIVATE_KEY",
+    file="SERVICE_PRIVATE_KEY_FILE",
+    public_files="SERVICE_PUBLIC_KEY_FILES",
+)
+TOKEN_TYPE = "service"
 # Short, so a token caught in a log is soon worthless; renewed well before it runs out so that
 # clock skew between the two processes never rejects one.
 TOKEN_LIFETIME = timedelta(minutes=5)
 RENEW_AFTER_SECONDS = 3 * 60
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "sub", "aud", "jti"]
 
 
-class IsService(HasRole):
-    message = "This route is for the shop's own processes: it needs a service token."
-    role = SERVICE_ROLE
+# --- This service's keys ------------------------------------------------------------------------
 
+
+def service_key_material() -> KeyMaterial:
+    """This service's signing key and the public keys it publishes. In development a missing
+    key file is created (each service gets its own under var/keys/)."""
+    private_file = _private_key_file()
+    material = load_key_material(SERVICE_KEYS, private_file=private_file)
+    if material.signing is None and settings.DEBUG and private_file:
+        create_development_key(Path(private_file))
+        material = load_key_material(SERVICE_KEYS, private_file=private_file)
+    return material
+
+
+def _private_key_file() -> str:
+    configured = getattr(settings, "SERVICE_PRIVATE_KEY_FILE", "") or ""
+    if configured or not settings.DEBUG:
+        return str(configured)
+    keys_dir = getattr(settings, "SERVICE_DEVELOPMENT_KEYS_DIR", "") or ""
+    return str(Path(keys_dir) / f"service-{this_service()}-private.pem") if keys_dir else ""
+
+
+def service_signing_key() -> SigningKey:
+    signing = service_key_material().signing
+    if signing is None:
+        raise ImproperlyConfigured(
+            f"Service {this_service()!r} has no key to sign its calls to other services: set "
+            "SERVICE_PRIVATE_KEY (PEM text) or SERVICE_PRIVATE_KEY_FILE to an RSA private key of "
+            "at least 2048 bits that only this service's processes hold (development generates "
+            "one when DEBUG is on)."
+        )
+    return signing
+
+
+def service_jwk_set() -> dict[str, list[dict[str, str]]]:
+    """What /.well-known/service-jwks.json publishes: the signing key's public half first."""
+    return jwk_set_of(service_key_material())
+
+
+# --- The calling side ---------------------------------------------------------------------------
 
 _lock = threading.Lock()
-# (kid of the signing key, monotonic time it was minted, "Bearer <token>")
-_current: tuple[str, float, str] | None = None
+# audience -> (kid of the signing key, monotonic time it was minted, "Bearer <token>")
+_minted: dict[str, tuple[str, float, str]] = {}
 
 
-def service_authorization() -> str:
-    """The Authorization header value for a call to another process's internal api.
+def service_authorization(audience: str) -> str:
+    """The Authorization header value for a call to service `audience`'s internal api.
 
-    Minted once and reused until it is a few minutes old (signing costs about a millisecond),
-    and again at once when the signing key changes. Raises ImproperlyConfigured when this
-    process holds no signing key.
+    Minted once per audience and reused until it is a few minutes old (signing costs about a
+    millisecond), and again at once when the signing key changes. Raises ImproperlyConfigured
+    when this service has no key.
     """
-    global _current
-    kid = signing_key().kid
+    signing = service_signing_key()
     with _lock:
         now = time.monotonic()
-        if _current is None or _current[0] != kid or now - _current[1] > RENEW_AFTER_SECONDS:
-            _current = (kid, now, f"Bearer {_mint()}")
-        return _current[2]
+        current = _minted.get(audience)
+        if current is None or current[0] != signing.kid or now - current[1] > RENEW_AFTER_SECONDS:
+            current = (signing.kid, now, f"Bearer {_mint(signing, audience)}")
+            _minted[audience] = current
+        return current[2]
 
 
-def _mint() -> str:
-    token = StatelessAccessToken()
-    token.set_exp(lifetime=TOKEN_LIFETIME)
-    token[USER_ID_CLAIM] = str(SERVICE_SUBJECT)
-    token[ROLES_CLAIM] = [SERVICE_ROLE]
-    return str(token)
+def _mint(signing: SigningKey, audience: str) -> str:
+    issued = int(time.time())
+    service = this_service()
+    claims = {
+        "iss": service,
+        "sub": service,
+        "aud": audience,
+        "token_type": TOKEN_TYPE,
+        "iat": issued,
+        "exp": issued + int(TOKEN_LIFETIME.total_seconds()),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(
+        claims, signing.private_key, algorithm=ALGORITHM, headers={"kid": signing.kid}
+    )
+
+
+# --- The serving side ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServicePrincipal:
+    """Another service of the shop, as its verified token says. request.user on internal calls."""
+
+    name: str
+
+    is_authenticated: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+    is_active: ClassVar[bool] = True
+    is_staff: ClassVar[bool] = False
+
+    @property
+    def pk(self) -> str:
+        return self.name
+
+    def has_role(self, role: str) -> bool:
+        return False  # a service is nobody's customer or staff
+
+    def __str__(self) -> str:
+        return f"service {self.name}"
+
+
+class ServiceTokenAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <service token>` verified with the calling service's JWK Set."""
+
+    keyword = b"bearer"
+
+    def authenticate(self, request: Request) -> tuple[ServicePrincipal, dict[str, Any]] | None:
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != self.keyword:
+            return None
+        if len(parts) != 2:
+            raise _refused("The Authorization header must be 'Bearer <service token>'.")
+        claims = verify_service_token(parts[1].decode("latin-1"))
+        return ServicePrincipal(name=str(claims["iss"])), claims
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="internal"'
+
+
+def verify_service_token(raw: str) -> dict[str, Any]:
+    """The claims of a valid service token addressed to this service; AuthenticationFailed
+    otherwise, KeySetUnavailable when the caller's keys cannot be fetched."""
+    try:
+        header = jwt.get_unverified_header(raw)
+        unverified = jwt.decode(raw, options={"verify_signature": False})
+    except jwt.InvalidTokenError as error:
+        raise _refused("The service token is malformed.") from error
+    # The algorithm is fixed before any key is chosen: no "none", no HS256 keyed with a public key.
+    if header.get("alg") != ALGORITHM:
+        raise _refused("Service tokens are RS256.")
+    issuer, kid = unverified.get("iss"), header.get("kid")
+    if unverified.get("token_type") != TOKEN_TYPE or not isinstance(issuer, str):
+        raise _refused("This route needs a service token, not a user's access token.")
+    if not isinstance(kid, str):
+        raise _refused("The service token names no key (kid).")
+    key = _issuer_key(issuer, kid)
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            raw,
+            key,
+            algorithms=[ALGORITHM],
+            audience=this_service(),
+            issuer=issuer,
+            leeway=LEEWAY,
+            options={"require": REQUIRED_CLAIMS},
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise _refused("The service token has expired.") from error
+    except jwt.InvalidAudienceError as error:
+        raise _refused(f"The service token is not addressed to service {this_service()!r}.") from (
+            error
+        )
+    except jwt.InvalidTokenError as error:
+        raise _refused(f"The service token is invalid: {error}.") from error
+    if claims["sub"] != issuer:
+        raise _refused("A service token's subject is the service that signed it.")
+    return claims
+
+
+def _issuer_key(issuer: str, kid: str) -> RSAPublicKey:
+    if issuer == this_service():
+        # Another process of this very service (e.g. a worker): the keys are this service's own.
+        key = service_key_material().verifying.get(kid)
+    else:
+        url = key_set_url(issuer)
+        if url is None:
+            raise _refused(f"No service {issuer!r} is known to this deployment.")
+        try:
+            key = published_key(url, kid)
+        except KeySetUnreachable as error:
+            raise KeySetUnavailable() from error
+    if key is None:
+        raise _refused(f"The service token is signed by a key service {issuer!r} does not publish.")
+    return key
+
+
+def _refused(detail: str) -> AuthenticationFailed:
+    return AuthenticationFailed(detail, code="service_token_not_valid")
+
+
+class IsService(BasePermission):
+    message = "This route is for the shop's own services: it needs a service token."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.user, ServicePrincipal)

@@ -12,22 +12,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from drf_spectacular.utils import extend_schema
 from pydantic import ValidationError
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from modulith.http.authentication import StatelessJWTAuthentication
 from modulith.http.problems import ProblemError, validation_error
-from modulith.remote.credentials import IsService
+from modulith.remote.credentials import IsService, ServiceTokenAuthentication, service_jwk_set
 from modulith.remote.functions import ApiFunction, served_function
 from modulith.remote.protocol import EXCEPTION_STATUS, exception_problem_type
 
 
 class InternalApiView(APIView):
-    authentication_classes = [StatelessJWTAuthentication]
+    authentication_classes = [ServiceTokenAuthentication]
     permission_classes = [IsService]
     # The body is decoded by the function's adapter, not by DRF's parsers.
     parser_classes: list[Any] = []
@@ -47,6 +46,21 @@ class InternalApiView(APIView):
         except spec.codec.declared_classes as raised:
             raise _declared_problem(spec, raised) from raised
         return HttpResponse(spec.codec.encode_result(result), content_type="application/json")
+
+
+class ServiceKeySetView(APIView):
+    """GET /.well-known/service-jwks.json: the public keys that verify this service's tokens."""
+
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+    throttle_classes: list[Any] = []
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request) -> HttpResponse:
+        response = JsonResponse(service_jwk_set())
+        # Verifiers may cache it: one that meets an unknown kid fetches the set again.
+        response["Cache-Control"] = "public, max-age=300"
+        return response
 
 
 def _invalid_arguments(invalid: ValidationError) -> Exception:

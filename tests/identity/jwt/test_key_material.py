@@ -12,14 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from joserfc.jwk import KeySet, RSAKey
 from pytest_django.fixtures import Settings
 
-from modulith.http.authentication import (
-    jwk_set,
-    jwk_thumbprint,
-    key_material,
-    public_jwk,
-    signing_key,
-    verification_key,
-)
+from modulith.http.authentication import jwk_set, key_material, signing_key, verification_key
+from modulith.keys import jwk_thumbprint, public_jwk
 from tests.support.jwt_keys import JwtKeys, generate_key, kid_of, private_pem, public_pem
 
 

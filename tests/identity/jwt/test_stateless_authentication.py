@@ -22,8 +22,9 @@ from rest_framework.response import Response
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from modulith.http.authentication import public_jwk, request_principal
+from modulith.http.authentication import request_principal
 from modulith.http.permissions import IsCustomer, IsStaff
+from modulith.keys import public_jwk
 from tests.identity.problems import assert_problem, assert_unauthorized
 from tests.support.jwt_keys import (
     JwtKeys,
