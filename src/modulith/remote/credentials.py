@@ -12,7 +12,7 @@ reads `iss`, fetches that service's JWK Set from where the topology says it is r
 SERVICE_KEY_SET_URLS), caches it, and verifies the signature with the key the `kid` names, then
 `aud` (itself) and the expiry. An unknown kid fetches the set again at once (rate limited), which
 is what makes rotation work without coordination. No service holds another's private key, and
-identity's key signs user tokens only. docs/decisions/0012-service-credentials.md weighs the
+identity's key signs user tokens only. docs/decisions/0013-service-credentials.md weighs the
 alternatives and describes rotation.
 
 Keys come from settings (modulith.keys):
