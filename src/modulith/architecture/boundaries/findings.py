@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from modulith.architecture.rules import cite
@@ -56,3 +58,31 @@ def finding(path: str, line: int, col: int, check_id: str, problem: str, fix: st
     """A finding whose message names the problem, the rule (with its link) and the fix."""
     rule = CHECKS[check_id].rule
     return Finding(path, line, col, check_id, f"{problem} [{cite(rule)}] Fix: {fix}")
+
+
+def format_github(finding: Finding) -> str:
+    """A GitHub Actions workflow command: the finding shows on its line of a pull request.
+
+    Values are escaped as GitHub's toolkit does, so a message may hold newlines, and a path
+    commas or colons, without ending the command early.
+    """
+    return (
+        f"::error file={_escape_property(finding.path)},line={finding.line},col={finding.col},"
+        f"title={_escape_property(finding.id)}::{_escape_data(finding.message)}"
+    )
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+FORMATTERS: dict[str, Callable[[Finding], str]] = {"text": format_text, "github": format_github}
+
+
+def default_format() -> str:
+    """`github` inside a GitHub Actions job (which sets GITHUB_ACTIONS=true), else `text`."""
+    return "github" if os.environ.get("GITHUB_ACTIONS", "").lower() == "true" else "text"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from modulith.architecture.boundaries import check_boundaries, format_text
+from modulith.architecture.boundaries import check_boundaries
+from modulith.architecture.boundaries.findings import FORMATTERS
+from modulith.management.commands.lint_architecture import add_format_option
 
 
 class Command(BaseCommand):
@@ -17,10 +19,14 @@ class Command(BaseCommand):
         "path:line:col: ID message. Exits non-zero when there is any."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_format_option(parser)
+
     def handle(self, *args: Any, **options: Any) -> None:
+        formatter = FORMATTERS[options["format"]]
         findings = check_boundaries()
         for found in findings:
-            self.stdout.write(format_text(found))
+            self.stdout.write(formatter(found))
         if findings:
             raise CommandError(f"{len(findings)} boundary finding(s); each says how to fix it.")
         self.stdout.write("No context reaches past its boundary.")
