@@ -19,7 +19,7 @@ RESULTS_DIR := var/test-results
 PYTEST_ARGS ?= -p no:cacheprovider
 
 .PHONY: run test bootstrap db hooks lint static-checks coverage-erase test-sqlite test-postgres \
-	coverage bench-events lock clean
+	coverage bench bench-smoke bench-tools bench-events lock clean
 
 # The relay and the server each run as a job of their own (set -m): Ctrl-C reaches only the
 # recipe's shell, whose trap stops both jobs (the server's autoreloader child included) and exits
@@ -99,6 +99,19 @@ coverage: bootstrap ## Combine the data of the last test runs: total, least-cove
 
 bench-events: db
 	$(DEV_ENV) $(PY) bench/events.py
+
+# The shop side by side with plain DRF and plain Celery (docs/performance.md). BENCH_QUICK=1, or
+# `make bench-smoke`, is a short run that proves the harness works; its figures mean little.
+bench: bootstrap bench-tools
+	$(PY) bench/sidebyside.py
+
+bench-smoke: bootstrap bench-tools
+	BENCH_QUICK=1 $(PY) bench/sidebyside.py
+
+# wrk, the load generator, from the distribution's packages when it is missing.
+bench-tools:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } \
+		|| { echo "wrk is missing: install it (apt-get install wrk)"; exit 1; }
 
 lock: ## Re-pin every dependency after editing requirements.in.
 	$(PY) -m pip install --quiet -r requirements.in
