@@ -213,8 +213,6 @@ def queue_length(broker_url: str) -> int:
 
 
 def bench_relay_throughput(broker_url: str) -> dict[str, float]:
-    from kombu import Connection, Exchange, Queue
-
     reset_tables()
     envelopes = pending_rows(RELAY_EVENTS)
     purge_queue(broker_url)
@@ -259,9 +257,7 @@ def raw_publish(broker_url: str, envelopes: list[dict], *, through_exchange: boo
             queue(broker.default_channel).declare()
             target = {"exchange": ""}
         for envelope in envelopes:
-            producer.publish(
-                envelope, routing_key=QUEUE, retry=False, delivery_mode=2, **target
-            )
+            producer.publish(envelope, routing_key=QUEUE, retry=False, delivery_mode=2, **target)
     seconds = time.perf_counter() - start
     messages = queue_length(broker_url)
     purge_queue(broker_url)

@@ -18,7 +18,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,24 +60,30 @@ def purge_queues(broker_url: str, queues: list[str]) -> None:
     with Connection(broker_url) as broker:
         for queue in queues:
             channel = broker.channel()
-            try:
+            # A queue nobody declared yet has nothing to purge (RabbitMQ answers 404).
+            with suppress(Exception):
                 channel.queue_purge(queue)
-            except Exception:  # noqa: BLE001 - a queue nobody declared yet has nothing to purge
-                pass
-            finally:
-                with suppress(Exception):
-                    channel.close()
+            with suppress(Exception):
+                channel.close()
 
 
-def queue_length(broker_url: str, queue: str) -> int:
+@contextmanager
+def queue_length(broker_url: str, queue: str) -> Iterator[Callable[[], int]]:
+    """A function that tells how many messages wait in `queue`, over one connection kept open
+    (polling must not load the machine it measures)."""
     from amqp.exceptions import ChannelError
     from kombu import Connection
 
     with Connection(broker_url) as broker:
-        try:
-            return int(broker.default_channel.queue_declare(queue, passive=True).message_count)
-        except ChannelError:  # Redis deletes an empty queue's list: nothing left
-            return 0
+        channel = broker.channel()
+
+        def length() -> int:
+            try:
+                return int(channel.queue_declare(queue, passive=True).message_count)
+            except ChannelError:  # Redis deletes an empty queue's list: nothing left
+                return 0
+
+        yield length
 
 
 # --- Processes -----------------------------------------------------------------------------------
@@ -192,10 +198,9 @@ class Server(Process):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.fail_if_exited()
-            with suppress(OSError):
-                with urllib.request.urlopen(self.base + probe, timeout=5):
-                    if len(self.workers()) == 2:
-                        return
+            with suppress(OSError), urllib.request.urlopen(self.base + probe, timeout=5):
+                if len(self.workers()) == 2:
+                    return
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} does not answer {probe}:\n{self.log()[-3000:]}")
 

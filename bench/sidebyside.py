@@ -17,7 +17,7 @@ baseline project in bench/baseline/ (B) are served by gunicorn with the same fla
                                                        (prefork -c 2, prefetch 1, same broker)
 
 and samples the RSS of the gunicorn workers. After the rounds, bench/events.py (the kernel's
-own benchmark) runs once per broker. Every figure is printed with its median, min–max over the
+own benchmark) runs once per broker. Every figure is printed with its median, min-max over the
 rounds, the baseline's, the ratio of the medians and the goal of issue 8.
 
 Environment (defaults in brackets):
@@ -48,7 +48,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import (  # noqa: E402
+from harness import (
     BENCH,
     BIN,
     ROOT,
@@ -209,7 +209,7 @@ class Figures:
         values = self.values[(row, side)]
         if not values:
             return "n/a"
-        return f"{statistics.median(values):,.1f} ({min(values):,.1f}–{max(values):,.1f})"
+        return f"{statistics.median(values):,.1f} ({min(values):,.1f}-{max(values):,.1f})"
 
     def has(self, row: str, side: str) -> bool:
         return bool(self.values.get((row, side)))
@@ -291,7 +291,9 @@ def saga_row(
         " FROM orders_order WHERE id = ANY(%s::uuid[])"
     )
     worker = celery_worker("saga-worker", "config", SHOP_QUEUES, cwd=ROOT, env=env)
-    relay = Process("relay", [str(BIN / "python"), "manage.py", "events", "relay"], cwd=ROOT, env=env)
+    relay = Process(
+        "relay", [str(BIN / "python"), "manage.py", "events", "relay"], cwd=ROOT, env=env
+    )
     with running(worker), running(relay):
         start = worker.wait_for_log(" ready.")
         deadline = time.monotonic() + max(120, SAGA_ORDERS)
@@ -331,10 +333,10 @@ def trivial_tasks_row(figures: Figures, broker: str, env: dict[str, str]) -> Non
         sender.send_task("baseline.trivial", args=(number,))
     sender.close()
     worker = celery_worker("plain-worker", "baseline.tasks", [BASELINE_QUEUE], cwd=BENCH, env=env)
-    with running(worker):
+    with running(worker), queue_length(broker_url, BASELINE_QUEUE) as waiting:
         start = worker.wait_for_log(" ready.")
         deadline = time.monotonic() + 300
-        while queue_length(broker_url, BASELINE_QUEUE) and time.monotonic() < deadline:
+        while waiting() and time.monotonic() < deadline:
             time.sleep(0.02)
         # At most two tasks (one prefetched per process) are still running: under 0.1 %.
         seconds = time.perf_counter() - start
@@ -384,7 +386,11 @@ def verdict(reached: bool) -> str:
 
 def print_report(figures: Figures, kernel: dict[str, dict[str, float]]) -> None:
     width = 46
-    print(f"\n{'operation':<{width}} {'shop median (min–max)':>28} {'baseline':>28}  ratio  goal")
+    print(
+        "\nload average (1 min) at the start of the rounds:"
+        f" {figures.spread('load', 'machine')} on {os.cpu_count()} CPUs"
+    )
+    print(f"\n{'operation':<{width}} {'shop median (min-max)':>28} {'baseline':>28}  ratio  goal")
     for label, row, goal in HTTP_ROWS:
         shop, baseline = figures.median(row, "shop"), figures.median(row, "baseline")
         ratio = shop / baseline
@@ -474,7 +480,9 @@ def main() -> None:
             )  # fmt: skip
             customer = log_in(shops[primary])
             for number in range(1, ROUNDS + 1):
-                print(f"round {number} of {ROUNDS}", flush=True)
+                load = os.getloadavg()[0]
+                figures.add("load", "machine", load)
+                print(f"round {number} of {ROUNDS} (load average {load:.1f})", flush=True)
                 http_rows(
                     figures, shops[primary], baseline, customer,
                     (shop_envs[primary], baseline_envs[primary]), BROKER_URLS[primary], number,
