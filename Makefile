@@ -19,7 +19,7 @@ RESULTS_DIR := var/test-results
 PYTEST_ARGS ?= -p no:cacheprovider
 
 .PHONY: run test bootstrap db hooks lint static-checks coverage-erase test-sqlite test-postgres \
-	coverage bench bench-smoke bench-tools bench-events lock clean
+	coverage bench bench-smoke bench-tools bench-events bench-edge lock clean
 
 # The relay and the server each run as a job of their own (set -m): Ctrl-C reaches only the
 # recipe's shell, whose trap stops both jobs (the server's autoreloader child included) and exits
@@ -112,6 +112,10 @@ bench-smoke: bootstrap bench-tools
 bench-tools:
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } \
 		|| { echo "wrk is missing: install it (apt-get install wrk)"; exit 1; }
+
+# The costliest request per endpoint against gunicorn: CPU time and peak memory of the worker.
+bench-edge: db
+	$(PY) bench/edge.py
 
 lock: ## Re-pin every dependency after editing requirements.in.
 	$(PY) -m pip install --quiet -r requirements.in

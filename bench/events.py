@@ -47,27 +47,9 @@ LATENCY_SAMPLES = int(os.environ.get("BENCH_LATENCY_SAMPLES", "300"))
 QUEUE = "ctx.listener"
 
 
-def ensure_database() -> None:
-    """Create the benchmark database if it does not exist (PostgreSQL only)."""
-    import environ
-    import psycopg
+from bench_databases import ensure_database  # noqa: E402
 
-    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    if not config["ENGINE"].endswith("postgresql"):
-        sys.exit("The benchmark runs on PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
-    admin = (
-        f"host={config['HOST'] or '127.0.0.1'} port={config['PORT'] or 5432} "
-        f"user={config['USER'] or 'postgres'} dbname=postgres"
-    )
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
-
-
-ensure_database()
+ensure_database(os.environ["DATABASE_URL"])
 
 import django  # noqa: E402
 

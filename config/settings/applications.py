@@ -53,7 +53,8 @@ MIDDLEWARE = [
     # 413 problem for oversized bodies before anything reads them; bare 405s become problems.
     "modulith.http.problems.ProblemMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # CommonMiddleware, except that a POST to a URL without its trailing slash is a 404 problem.
+    "modulith.http.problems.SlashMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

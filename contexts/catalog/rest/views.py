@@ -12,7 +12,6 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +21,8 @@ from contexts.catalog import selectors, services
 from contexts.catalog.models import DEFAULT_CURRENCY
 from modulith.http import schema_errors
 from modulith.http.authentication import Role
-from modulith.http.pagination import paginated_response
+from modulith.http.inputs import StrictInput
+from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsStaff
 
 SKU_PATTERN = r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$"
@@ -36,16 +36,6 @@ PROBLEM_400 = schema_errors.INVALID_INPUT
 PROBLEM_401 = schema_errors.unauthorized()
 PROBLEM_403 = schema_errors.lacks_role(Role.STAFF)
 PROBLEM_404 = schema_errors.problem_response("No such product")
-
-
-class StrictInput(serializers.Serializer):
-    """Refuses fields it does not know: a typo (or a read-only field) must not pass silently."""
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(self.initial_data) - set(self.fields))
-        if unknown:
-            raise ValidationError({name: ["This field cannot be set."] for name in unknown})
-        return attrs
 
 
 def price_field(**kwargs: Any) -> serializers.DecimalField:
@@ -74,7 +64,7 @@ def staff_only_for_writes(request: Request) -> list[BasePermission]:
 class ProductCollectionView(APIView):
     """GET lists products (public); POST creates one (staff)."""
 
-    pagination_class = LimitOffsetPagination
+    pagination_class = BoundedLimitOffsetPagination
 
     class ProductFilter(serializers.Serializer):
         search = serializers.CharField(

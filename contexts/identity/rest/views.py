@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from contexts.identity import selectors, services
 from modulith.http.authentication import jwk_set, request_principal
+from modulith.http.inputs import StrictInput
 
 TAGS = ["identity"]
 
@@ -51,7 +52,7 @@ class RegisterView(CredentialsInBody):
     throttle_scope = "register"
 
     @extend_schema_serializer(component_name="RegistrationInput")
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         email = serializers.EmailField(max_length=254)
         password = serializers.CharField(
             write_only=True, trim_whitespace=False, max_length=512, style={"input_type": "password"}
@@ -91,7 +92,7 @@ class TokenObtainView(CredentialsInBody):
     throttle_scope = "token"
 
     @extend_schema_serializer(component_name="TokenObtainInput")
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         email = serializers.CharField(max_length=254)
         password = serializers.CharField(
             write_only=True, trim_whitespace=False, max_length=512, style={"input_type": "password"}
@@ -122,7 +123,7 @@ class TokenRefreshView(CredentialsInBody):
     throttle_scope = "token"
 
     @extend_schema_serializer(component_name="TokenRefreshInput")
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         refresh = serializers.CharField()
 
     Output = TokenPairOutput
@@ -149,7 +150,7 @@ class LogoutView(CredentialsInBody):
     throttle_scope = "token"
 
     @extend_schema_serializer(component_name="LogoutInput")
-    class Input(serializers.Serializer):
+    class Input(StrictInput):
         refresh = serializers.CharField()
 
     @extend_schema(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +17,8 @@ from rest_framework.views import APIView
 from contexts.inventory import selectors, services
 from modulith.http import schema_errors
 from modulith.http.authentication import Role, request_principal
-from modulith.http.pagination import paginated_response
+from modulith.http.inputs import StrictInput
+from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
 
@@ -59,7 +59,7 @@ class StockAdjustmentOutput(serializers.Serializer):
 
 class StockListView(APIView):
     permission_classes = [IsStaff]
-    pagination_class = LimitOffsetPagination
+    pagination_class = BoundedLimitOffsetPagination
 
     @extend_schema(
         tags=TAGS,
@@ -100,9 +100,9 @@ class StockAdjustmentsView(APIView):
     """GET lists a sku's audit log; POST adjusts its stock. Both staff only."""
 
     permission_classes = [IsStaff]
-    pagination_class = LimitOffsetPagination
+    pagination_class = BoundedLimitOffsetPagination
 
-    class StockAdjustmentInput(serializers.Serializer):
+    class StockAdjustmentInput(StrictInput):
         delta = serializers.IntegerField(
             min_value=-1_000_000,
             max_value=1_000_000,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,7 +12,7 @@ from rest_framework.views import APIView
 from contexts.notifications import selectors
 from modulith.http import schema_errors
 from modulith.http.authentication import request_principal
-from modulith.http.pagination import paginated_response
+from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 
 TAGS = ["notifications"]
 
@@ -31,7 +30,7 @@ class NotificationOutput(serializers.Serializer):
 
 class NotificationListView(APIView):
     permission_classes: list[type[BasePermission]] = [IsAuthenticated]
-    pagination_class = LimitOffsetPagination
+    pagination_class = BoundedLimitOffsetPagination
 
     @extend_schema(
         tags=TAGS,

@@ -7,7 +7,6 @@ customer's order answers 404, not 403, so order ids cannot be probed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +15,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,32 +32,13 @@ from contexts.orders.rest.idempotency import (
 )
 from contexts.orders.rest.serializers import OrderOutput, render_order
 from modulith.http.authentication import TokenPrincipal, request_principal
-from modulith.http.pagination import paginated_response
+from modulith.http.inputs import StrictInput
+from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsCustomer
 
 TAGS = ["orders"]
 MAX_LINES = 50
 MAX_QUANTITY = 100
-
-
-class StrictInput(serializers.Serializer):
-    """Refuses fields it does not know, so that a misspelt field is not silently dropped.
-
-    Checked in to_internal_value, not validate(): nested serializers have no initial_data.
-    """
-
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
-        unknown_errors = {name: ["This field is not accepted."] for name in unknown}
-        try:
-            value = super().to_internal_value(data)
-        except ValidationError as invalid:
-            if isinstance(invalid.detail, dict):
-                invalid.detail.update(unknown_errors)
-            raise
-        if unknown_errors:
-            raise ValidationError(unknown_errors)
-        return value
 
 
 def _scope(principal: TokenPrincipal) -> UUID | None:
@@ -91,7 +70,7 @@ class OrderShippingAddressInput(StrictInput):
 class OrderCollectionView(APIView):
     """GET lists the caller's orders (staff: everybody's); POST places an order."""
 
-    pagination_class = LimitOffsetPagination
+    pagination_class = BoundedLimitOffsetPagination
 
     class OrderPlaceInput(StrictInput):
         lines: serializers.ListSerializer[Any] = serializers.ListSerializer(

@@ -11,7 +11,6 @@ from uuid import UUID
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,7 +20,8 @@ from contexts.payments import selectors, services
 from contexts.payments.providers import ProviderUnavailable, UnknownToken
 from modulith.http import schema_errors
 from modulith.http.authentication import Role, request_principal
-from modulith.http.pagination import paginated_response
+from modulith.http.inputs import StrictInput
+from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsCustomer
 from modulith.http.problems import ProblemError
 
@@ -63,9 +63,9 @@ class PaymentMethodCollectionView(APIView):
     """GET lists the caller's saved cards; POST saves one."""
 
     permission_classes = [IsCustomer]
-    pagination_class = LimitOffsetPagination
+    pagination_class = BoundedLimitOffsetPagination
 
-    class PaymentMethodCreateInput(serializers.Serializer):
+    class PaymentMethodCreateInput(StrictInput):
         token = serializers.CharField(
             max_length=100,
             help_text="A card token from the payment provider. The test provider knows "
@@ -113,7 +113,7 @@ class PaymentMethodCollectionView(APIView):
 
 class PaymentListView(APIView):
     permission_classes: list[type[BasePermission]] = [IsAuthenticated]
-    pagination_class = LimitOffsetPagination
+    pagination_class = BoundedLimitOffsetPagination
 
     @extend_schema(
         tags=TAGS,

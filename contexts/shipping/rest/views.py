@@ -13,7 +13,6 @@ from uuid import UUID
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,7 +23,8 @@ from contexts.shipping.api import NoShippingRate, ParcelLine
 from contexts.shipping.models import DEFAULT_CURRENCY, Shipment
 from modulith.http import schema_errors
 from modulith.http.authentication import Role, request_principal
-from modulith.http.pagination import paginated_response
+from modulith.http.inputs import BoundedListField, StrictInput
+from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
 
@@ -88,7 +88,7 @@ class ShipmentOutput(serializers.Serializer):
 
 class ShipmentListView(APIView):
     permission_classes: list[type[BasePermission]] = [IsAuthenticated]
-    pagination_class = LimitOffsetPagination
+    pagination_class = BoundedLimitOffsetPagination
 
     @extend_schema(
         tags=TAGS,
@@ -178,7 +178,7 @@ class ShipmentDeliverView(APIView):
         return Response(ShipmentOutput(shipment).data)
 
 
-class ParcelLineInput(serializers.Serializer):
+class ParcelLineInput(StrictInput):
     sku = serializers.CharField(max_length=32)
     quantity = serializers.IntegerField(min_value=1, max_value=10_000)
     weight_grams = serializers.IntegerField(
@@ -191,8 +191,8 @@ class QuoteView(APIView):
 
     permission_classes = [AllowAny]
 
-    class QuoteInput(serializers.Serializer):
-        lines = serializers.ListField(child=ParcelLineInput(), min_length=1, max_length=100)
+    class QuoteInput(StrictInput):
+        lines = BoundedListField(child=ParcelLineInput(), min_length=1, max_length=100)
         country = serializers.RegexField(
             r"^[A-Za-z]{2}$",
             help_text="Destination, ISO 3166-1 alpha-2.",

@@ -1,7 +1,13 @@
-"""One page of a list view's results, serialized, in the paginator's envelope.
+"""Every list of the API is paged with `limit` and `offset`, both bounded and both checked.
 
-The view keeps its `pagination_class` attribute: drf-spectacular reads it to describe the paged
-response, and the view's one domain call (the selector producing `items`) stays in the view.
+DRF's LimitOffsetPagination silently falls back to its defaults on `limit=-1` or `limit=abc`
+and passes an `offset` beyond 64 bits on to the database (a 500). Here a malformed, repeated or
+out-of-range value answers a 400 validation problem naming the parameter, a page holds at most
+MAX_PAGE_SIZE items, and the schema states both bounds.
+
+`paginated_response` renders one page: the view keeps its `pagination_class` attribute, which
+drf-spectacular reads to describe the paged response, and its one domain call (the selector
+producing `items`) stays in the view.
 """
 
 from __future__ import annotations
@@ -10,10 +16,54 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework.pagination import BasePagination
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+# Far beyond any list the shop holds, far below the 64-bit integers the database accepts.
+MAX_OFFSET = 1_000_000
+
+
+class BoundedLimitOffsetPagination(pagination.LimitOffsetPagination):
+    """REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] and every list view's `pagination_class`."""
+
+    default_limit = DEFAULT_PAGE_SIZE
+    max_limit = MAX_PAGE_SIZE
+    max_offset = MAX_OFFSET
+
+    def get_limit(self, request: Request) -> int:
+        return self._bounded(request, self.limit_query_param, 1, self.max_limit, self.default_limit)
+
+    def get_offset(self, request: Request) -> int:
+        return self._bounded(request, self.offset_query_param, 0, self.max_offset, 0)
+
+    def _bounded(self, request: Request, name: str, low: int, high: int, default: int) -> int:
+        values = request.query_params.getlist(name)
+        if not values:
+            return default
+        message = f"Use one integer from {low} to {high}."
+        # isdigit() alone would let through "²" and other Unicode digits that int() refuses.
+        if len(values) > 1 or not (values[0].isascii() and values[0].isdigit()):
+            raise ValidationError({name: [message]}, code="invalid")
+        # At most 7 digits are compared as text first, so a 10,000-digit number costs nothing.
+        if len(values[0]) > len(str(high)) or not low <= int(values[0]) <= high:
+            raise ValidationError({name: [message]}, code="out_of_range")
+        return int(values[0])
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0, "maximum": self.max_offset},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
 
 def paginated_response(
@@ -23,6 +73,6 @@ def paginated_response(
     output: type[BaseSerializer[Any]],
 ) -> Response:
     """Paginate `items` with the view's `pagination_class` and render the page with `output`."""
-    paginator: BasePagination = view.pagination_class()  # type: ignore[attr-defined]
+    paginator: pagination.BasePagination = view.pagination_class()  # type: ignore[attr-defined]
     page = paginator.paginate_queryset(items, view.request, view=view)
     return paginator.get_paginated_response(output(page, many=True).data)

@@ -5,8 +5,12 @@ Every error leaves the process through one of three doors, and each builds its b
 - DRF views: `problem_exception_handler` (REST_FRAMEWORK["EXCEPTION_HANDLER"]);
 - everything Django answers itself (unknown routes, errors outside DRF, uncaught exceptions):
   the handler400/403/404/500 views that config.urls points at, and `csrf_failure`;
-- before any view runs: `ProblemMiddleware` refuses oversized bodies with 413 and turns the bare
-  405 answers of plain Django views into problems.
+- before any view runs: `ProblemMiddleware` refuses oversized bodies with 413, and on the way
+  out turns any other error answer of an API path into a problem (the bare 405 of plain Django
+  views, and under DEBUG Django's HTML debug pages for unknown routes and uncaught exceptions);
+- `SlashMiddleware` (Django's CommonMiddleware) answers a POST to a URL missing its trailing
+  slash with a 404 problem naming the right URL, where Django would raise (DEBUG) or redirect
+  and lose the body.
 
 The one exception is the admin: its pages are read by people in a browser, so Django's error
 views answer them with HTML pages; `answers_html` is the single place that decides.
@@ -30,6 +34,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware.common import CommonMiddleware
 from django.urls import NoReverseMatch, reverse
 from django.views import csrf as django_csrf
 from django.views import defaults as django_defaults
@@ -273,22 +278,25 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return problem_response(403, "You do not have permission to perform this action.")
 
 
+NOT_FOUND_DETAIL = "No resource is served at this URL."
+SERVER_ERROR_DETAIL = (
+    "The server failed to complete the request. Quote the X-Correlation-ID response header "
+    "when you report it."
+)
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if answers_html(request):
         return django_defaults.page_not_found(request, exception or Http404())
     # Never echo the exception: outside DRF it lists the URL patterns that were tried.
-    return problem_response(404, "No resource is served at this URL.")
+    return problem_response(404, NOT_FOUND_DETAIL)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Django has already logged the exception with its traceback (logger django.request).
     if answers_html(request):
         return django_defaults.server_error(request)
-    return problem_response(
-        500,
-        "The server failed to complete the request. Quote the X-Correlation-ID response header "
-        "when you report it.",
-    )
+    return problem_response(500, SERVER_ERROR_DETAIL)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -312,8 +320,10 @@ class ProblemMiddleware:
     - Refuses a body whose Content-Length exceeds DATA_UPLOAD_MAX_MEMORY_SIZE with a 413
       problem before anything reads it. Django enforces that limit only when `request.body` or
       `request.POST` is read; DRF's parsers read the stream and would not.
-    - Rewrites the bare 405 that plain Django views answer (View.http_method_not_allowed,
-      require_http_methods) into a problem, keeping the Allow header.
+    - Rewrites every other error answer of an API path that is not a problem yet into one,
+      keeping the Allow, WWW-Authenticate and Retry-After headers: the bare 405 that plain
+      Django views answer, and under DEBUG Django's HTML pages for an unknown route (404) or an
+      uncaught exception (500, already logged with its traceback).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
@@ -332,9 +342,16 @@ class ProblemMiddleware:
             )
             return request_too_large()
         response = self.get_response(request)
-        if response.status_code == 405 and not _is_problem(response):
-            return _rewrite_as_problem(response, "This method is not allowed on this resource.")
+        if response.status_code >= 400 and not answers_html(request) and not _is_problem(response):
+            return _rewrite_as_problem(response, _REWRITTEN_DETAILS.get(response.status_code, ""))
         return response
+
+
+_REWRITTEN_DETAILS = {
+    404: NOT_FOUND_DETAIL,
+    405: "This method is not allowed on this resource.",
+    500: SERVER_ERROR_DETAIL,
+}
 
 
 def _declared_length(request: HttpRequest) -> int:
@@ -350,4 +367,31 @@ def _is_problem(response: HttpResponseBase) -> bool:
 
 def _rewrite_as_problem(response: HttpResponseBase, detail: str) -> HttpResponse:
     headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
-    return problem_response(response.status_code, detail, headers=headers)
+    status = response.status_code
+    return problem_response(
+        status, detail or f"The request failed: {status_title(status)}.", headers=headers
+    )
+
+
+class SlashMiddleware(CommonMiddleware):
+    """Django's CommonMiddleware, minus the redirect of a body-carrying request.
+
+    APPEND_SLASH redirects `GET /api/orders` to `/api/orders/`. A POST (PUT, PATCH, DELETE)
+    cannot follow a redirect without losing its body: Django raises a RuntimeError for it under
+    DEBUG (a 500) and redirects otherwise. Here it is a 404 problem that names the right URL.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if (
+            response.status_code == 404
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and self.should_redirect_with_slash(request)
+        ):
+            return problem_response(
+                404,
+                f"No resource is served at {request.path}; send the request to "
+                f"{request.path}/ (with the trailing slash).",
+            )
+        return super().process_response(request, response)
