@@ -24,6 +24,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_DEFAULT_QUEUE = "shop.default"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Workers keep their database connections between tasks: Celery's Django fixup closes them all
+# around every task unless this is set, and then only every this many tasks. Between tasks
+# modulith.tasks applies CONN_MAX_AGE and CONN_HEALTH_CHECKS instead, as Django does between
+# requests (docs/performance.md).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # DatabaseScheduler behind a leader lease: any number of beat processes, one sends (BEAT_LOCK_*).
 CELERY_BEAT_SCHEDULER = "modulith.beat:SingleBeatScheduler"
 CELERY_TIMEZONE = "UTC"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, QuerySet, Subquery, Value, When
 
 from contexts.shipping.api import NoShippingRate, ParcelLine, QuoteDTO
 from contexts.shipping.models import (
@@ -24,21 +24,26 @@ class ShipmentNotFound(LookupError):
 
 def quote(*, lines: Sequence[ParcelLine], country: str, currency: str) -> QuoteDTO:
     """The price of one parcel holding `lines` to `country`: the lightest band of the country's
-    zone that holds the parcel's weight. Raises NoShippingRate."""
+    zone that holds the parcel's weight. Raises NoShippingRate.
+
+    One query: the destination's zone is a subquery of the rate's. Only when no rate answers
+    does a second one tell an unserved country from a parcel too heavy for its zone.
+    """
     weight = parcel_weight_grams(lines)
     country = country.upper()
-    zone_id = _zone_of(country)
-    if zone_id is None:
-        raise NoShippingRate(f"No shipping zone serves {country}.")
     rate = (
         Rate.objects.filter(
-            zone_id=zone_id, currency=currency.upper(), max_weight_grams__gte=weight
+            zone_id=Subquery(_destination_zones(country).values("zone_id")[:1]),
+            currency=currency.upper(),
+            max_weight_grams__gte=weight,
         )
         .select_related("zone")
         .order_by("max_weight_grams")
         .first()
     )
     if rate is None:
+        if _zone_of(country) is None:
+            raise NoShippingRate(f"No shipping zone serves {country}.")
         raise NoShippingRate(
             f"No {currency.upper()} rate to {country} covers a parcel of {weight} g."
         )
@@ -47,16 +52,17 @@ def quote(*, lines: Sequence[ParcelLine], country: str, currency: str) -> QuoteD
     )
 
 
-def _zone_of(country: str) -> int | None:
-    """The zone that lists the country itself, else the zone that takes every other country."""
-    match = (
+def _destination_zones(country: str) -> QuerySet[ZoneCountry]:
+    """The zone that lists the country itself first, then the zone that takes every other one."""
+    return (
         ZoneCountry.objects.filter(country__in=[country, ANY_COUNTRY])
         .annotate(wildcard=Case(When(country=ANY_COUNTRY, then=Value(1)), default=Value(0)))
         .order_by("wildcard")
-        .values_list("zone_id", flat=True)
-        .first()
     )
-    return match
+
+
+def _zone_of(country: str) -> int | None:
+    return _destination_zones(country).values_list("zone_id", flat=True).first()
 
 
 def shipment_list(*, customer_id: UUID, is_staff: bool) -> QuerySet[Shipment]:

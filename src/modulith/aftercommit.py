@@ -19,6 +19,7 @@ from modulith.contexts import INPROCESS
 from modulith.delivery import Outcome, deliver
 from modulith.dispatch import mark_dispatched_safely, release_safely, sending
 from modulith.envelope import Envelope
+from modulith.marks import pending_marks
 
 # A delivery carries the marks of at most one statement's worth of events; more are marked after.
 from modulith.statements import MARKS_PER_STATEMENT
@@ -127,7 +128,13 @@ def dispatch_committed(alias: str, envelopes: list[Envelope]) -> None:
         mark_dispatched_safely(alias, [event_id for event_id in event_ids if not unsent[event_id]])
         release_safely(alias, failed, error)
         return
-    if not marked:
+    if marked:
+        return
+    if carrier is None:
+        # Sent to brokers only: the mark is bookkeeping, written together with other
+        # transactions' marks instead of in a transaction of this one's (modulith.marks).
+        pending_marks.add(alias, event_ids)
+    else:
         mark_dispatched_safely(alias, event_ids)
 
 

@@ -28,6 +28,7 @@ from modulith import statements
 from modulith.contexts import CELERY, INPROCESS
 from modulith.delivery import deliver, retry_delay
 from modulith.envelope import Envelope
+from modulith.marks import pending_marks
 from modulith.models import OutboxMessage
 from modulith.settings import kernel_settings
 from modulith.subscriptions import Subscription, subscriptions_for
@@ -118,6 +119,8 @@ def relay_outbox(alias: str, *, limit: int | None = None, respect_availability: 
     backoff. `respect_availability=False` (the test kit's drain) also takes rows still reserved
     for the publishing process or another relay.
     """
+    # Rows this process sent but has not marked yet are not the relay's to send again.
+    pending_marks.flush(alias)
     claimed = claim_pending(
         alias, limit=limit or kernel_settings().relay_batch_size, anyway=not respect_availability
     )

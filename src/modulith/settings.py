@@ -39,6 +39,9 @@ class KernelSettings:
     claim_lease: timedelta
     relay_batch_size: int
     relay_interval: float  # seconds between relay rounds when there was nothing to do
+    # How long dispatched marks of events sent to a broker wait to be written together
+    # (modulith.marks); 0 writes each transaction's marks right after its sends.
+    mark_interval: float  # seconds
 
 
 def kernel_settings() -> KernelSettings:
@@ -52,6 +55,7 @@ def kernel_settings() -> KernelSettings:
         claim_lease=_duration(modulith_setting("CLAIM_LEASE", timedelta(seconds=120))),
         relay_batch_size=int(modulith_setting("RELAY_BATCH_SIZE", 500)),
         relay_interval=_seconds(modulith_setting("RELAY_INTERVAL", 1.0)),
+        mark_interval=_seconds(modulith_setting("MARK_INTERVAL", 0.2)),
     )
 
 

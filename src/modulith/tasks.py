@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from celery import current_app, shared_task
+from celery.signals import task_postrun, task_prerun
+from django.db import close_old_connections
 
 from modulith.envelope import Envelope
 from modulith.subscriptions import Subscription, get_subscription
@@ -55,6 +57,23 @@ def producer_for_batch() -> Iterator[Any]:
     with current_app.producer_or_acquire() as producer:
         producer.connection.ensure_connection(max_retries=0)
         yield producer
+
+
+@task_prerun.connect
+@task_postrun.connect
+def keep_usable_connections(*, task: Any = None, **_: Any) -> None:
+    """Around every task, what Django does around every request: keep each database connection
+    unless it broke or outlived CONN_MAX_AGE, and health-check it (CONN_HEALTH_CHECKS) before
+    its first use in the task, so a connection the server dropped between two tasks is replaced
+    instead of failing the next delivery.
+
+    Celery's Django fixup would close every connection around every task instead (a new
+    connection per delivery); CELERY_DB_REUSE_MAX (config/settings/celery.py) turns that off.
+    An eager task runs inside its caller's request and transaction, which own the connection.
+    """
+    if task is not None and getattr(task.request, "is_eager", False):
+        return
+    close_old_connections()
 
 
 @shared_task(name=RELAY_TASK, ignore_result=True)

@@ -3,6 +3,7 @@ commit marks them all dispatched (modulith.aftercommit, docs/performance.md)."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -10,6 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from modulith import aftercommit, publish
+from modulith.marks import pending_marks
 from modulith.models import InboxMessage, OutboxMessage
 from modulith.subscriptions import get_subscription
 from tests.modulith.contexts.listener.models import Effect
@@ -147,7 +149,7 @@ def test_when_the_delivery_carrying_the_mark_fails_the_event_is_still_marked_dis
 
 
 @pytest.mark.redis
-def test_a_transactions_events_sent_to_a_broker_are_marked_dispatched_by_one_statement(
+def test_events_sent_to_a_broker_are_marked_dispatched_later_and_together(
     redis_url, modulith_settings
 ):
     import redis
@@ -159,18 +161,40 @@ def test_a_transactions_events_sent_to_a_broker_are_marked_dispatched_by_one_sta
     queue.delete(LISTENER_QUEUE)
 
     try:
-        with (
-            use_broker(redis_url),
-            CaptureQueriesContext(connection) as captured,
-            transaction.atomic(),
-        ):
-            for _ in range(3):
-                publish(ThingHappened(thing_id=uuid.uuid4()))
+        with use_broker(redis_url), CaptureQueriesContext(connection) as captured:
+            for _ in range(2):
+                with transaction.atomic():
+                    for _ in range(3):
+                        publish(ThingHappened(thing_id=uuid.uuid4()))
         sent = queue.llen(LISTENER_QUEUE)
     finally:
         queue.delete(LISTENER_QUEUE)
 
-    marks = [sql for sql in statements_after_commit(captured) if '"dispatched_at" =' in sql]
-    assert sent == 6  # two listener subscriptions per event
+    assert sent == 12  # two listener subscriptions per event
+    # Nothing after either commit: the marks wait for the next write of waiting marks.
+    assert [query["sql"] for query in captured.captured_queries][-1] == "COMMIT"
+    assert OutboxMessage.objects.filter(dispatched_at__isnull=True).count() == 6
+    with CaptureQueriesContext(connection) as flushed:
+        pending_marks.flush()
+    marks = [query["sql"] for query in flushed if '"dispatched_at" =' in query["sql"]]
     assert len(marks) == 1
     assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+
+
+@pytest.mark.redis
+def test_the_marks_waiting_in_a_process_are_written_by_its_own_thread(redis_url, modulith_settings):
+    import redis
+
+    from tests.modulith.conftest import LISTENER_QUEUE
+
+    modulith_settings(CONTEXT_TRANSPORTS={"listener": "celery"}, MARK_INTERVAL=0.05)
+    try:
+        with use_broker(redis_url), transaction.atomic():
+            publish(ThingHappened(thing_id=uuid.uuid4()))
+    finally:
+        redis.Redis.from_url(redis_url).delete(LISTENER_QUEUE)
+
+    deadline = time.monotonic() + 10
+    while OutboxMessage.objects.filter(dispatched_at__isnull=True).exists():
+        assert time.monotonic() < deadline, "the waiting mark was never written"
+        time.sleep(0.02)

@@ -95,7 +95,12 @@ def test_an_event_published_here_is_handled_by_a_worker_on_redis(
     assert {effect.pid for effect in Effect.objects.filter(thing_id=thing_id)} <= set(
         worker.child_pids()
     )
-    assert OutboxMessage.objects.get(id=envelope["id"]).dispatched_at is not None
+    # Marked by this process's writer of dispatched marks (modulith.marks), soon after.
+    wait_until(
+        lambda: OutboxMessage.objects.get(id=envelope["id"]).dispatched_at is not None,
+        timeout=5,
+        what="the dispatched mark",
+    )
 
 
 @pytest.mark.rabbitmq

@@ -6,6 +6,11 @@ extracted they are HTTP calls, and a transaction must never wait on the network.
 Concurrent duplicates (same customer, same Idempotency-Key) create exactly one order: the unique
 constraint on IdempotencyRecord lets one transaction win; the others roll back and replay the
 winner's stored response.
+
+One placement is ten SQL statements (docs/performance.md, "Statements per placement"): three
+reads before the transaction (the key, the products, the shipping rate), then BEGIN, one INSERT
+each for the order, its lines, its history, the key and the outbox row, and COMMIT. Nothing just
+written is read back: the response and the event are built from the rows in memory.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from contexts.catalog import api as catalog_api
@@ -177,7 +182,7 @@ def _order_create(
         shipping_country=address.country,
         placed_at=now,
     )
-    OrderLine.objects.bulk_create(
+    lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
             sku=line.sku,
@@ -187,9 +192,13 @@ def _order_create(
         )
         for line in priced.lines.lines
     )
+    # The lines just inserted are the order's lines: render and the event read them from here
+    # instead of selecting them again (the same prefetch cache prefetch_related fills).
+    order._prefetched_objects_cache = {"lines": lines}  # type: ignore[attr-defined]
     OrderHistoryEntry.objects.create(order=order, event="placed", recorded_at=now)
     body = render(order)
-    _record_response(request.customer_id, claim, order, body)
+    if not _claim_key(request.customer_id, claim, order, body):
+        raise _DuplicateRequest
     publish(
         OrderPlaced(
             order_id=order.id,
@@ -207,19 +216,30 @@ def _order_create(
     return Placement(order_id=order.id, status_code=CREATED, body=body, replayed=False)
 
 
-def _record_response(
+def _claim_key(
     customer_id: UUID, claim: IdempotencyClaim, order: Order, body: dict[str, Any]
-) -> None:
-    try:
-        # A savepoint, so that losing the race leaves a transaction we can still roll back.
-        with transaction.atomic(using=database.alias()):
-            IdempotencyRecord.objects.create(
-                customer_id=customer_id,
-                key=claim.key,
-                fingerprint=claim.fingerprint,
-                order=order,
-                response_status=CREATED,
-                response_json=json.dumps(body, cls=DjangoJSONEncoder),
-            )
-    except IntegrityError:
-        raise _DuplicateRequest from None
+) -> bool:
+    """Store the response under the key: True if this transaction now holds the key.
+
+    One `INSERT … ON CONFLICT DO NOTHING RETURNING id`: if a concurrent request holds the key
+    uncommitted, PostgreSQL waits for its outcome; once it committed, nothing is inserted, no
+    error aborts the transaction, and the caller rolls the whole placement back. The ORM's own
+    insert compiles it (bulk_create with ignore_conflicts cannot say whether a row went in).
+    """
+    record = IdempotencyRecord(
+        customer_id=customer_id,
+        key=claim.key,
+        fingerprint=claim.fingerprint,
+        order=order,
+        response_status=CREATED,
+        response_json=json.dumps(body, cls=DjangoJSONEncoder),
+    )
+    opts = IdempotencyRecord._meta
+    records = IdempotencyRecord.objects.using(database.alias())
+    inserted = records._insert(  # type: ignore[attr-defined]
+        [record],
+        fields=[field for field in opts.concrete_fields if field is not opts.auto_field],
+        returning_fields=[opts.pk],
+        on_conflict=OnConflict.IGNORE,
+    )
+    return bool(inserted and inserted[0])
