@@ -69,6 +69,7 @@ lint: bootstrap ## Architecture lint: contracts, system and boundary checks, Ope
 	$(DEV_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(DEV_ENV) $(PY) manage.py contextmap --check
 	$(DEV_ENV) $(PY) manage.py openapi_contracts --check
+	$(DEV_ENV) $(PY) manage.py topology check --every
 	$(BIN)/pre-commit validate-config .pre-commit-config.yaml
 	$(BIN)/actionlint
 

@@ -1,4 +1,5 @@
-"""Every URL of the shop. Each context serves its own routes under /api/<context>/."""
+"""Every URL of the shop. Each context serves its own routes under /api/<context>/, in the service
+that hosts it (config/topologies/); the admin is served where identity is hosted."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -10,6 +11,7 @@ from contexts.identity.rest.urls import well_known_urlpatterns
 from modulith.http import health, metrics, problems
 from modulith.http.openapi import RedocView
 from modulith.remote.views import ServiceKeySetView
+from modulith.topology.urls import hosted_context_apps, misdirected_patterns, serves_admin
 
 handler400 = problems.bad_request
 handler403 = problems.permission_denied
@@ -26,10 +28,12 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
-    path("admin/", admin.site.urls),
+    # Requests for contexts hosted by another service: a 421 problem naming that service.
+    *misdirected_patterns(),
     path("internal/api/", include("modulith.remote.urls")),
 ]
+if serves_admin():
+    urlpatterns.append(path("admin/", admin.site.urls))
 
-for app in settings.CONTEXT_APPS:
-    context = app.rsplit(".", 1)[-1]
+for context, app in hosted_context_apps(settings.CONTEXT_APPS):
     urlpatterns.append(path(f"api/{context}/", include(f"{app}.rest.urls")))

@@ -8,6 +8,7 @@ README's configuration table.
 # ruff: noqa: I001  (reading order, not alphabetical order)
 from config.settings.environment import *  # noqa: F403
 from config.settings.applications import *  # noqa: F403
+from config.settings.topology import *  # noqa: F403
 from config.settings.databases import *  # noqa: F403
 from config.settings.cache import *  # noqa: F403
 from config.settings.authentication import *  # noqa: F403

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from kombu import Exchange, Queue
+
 from config.settings.environment import env
+from config.settings.topology import TOPOLOGY_SERVICE
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or None
 CELERY_TASK_SERIALIZER = "json"
@@ -22,7 +25,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis redelivers unacked messages after the visibility timeout: keep it longer than any
 # countdown or ETA we use (retries are scheduled in the database, not with long countdowns).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_TASK_DEFAULT_QUEUE = "shop.default"
+# `celery -A config worker` without -Q consumes exactly the queues of the contexts this service
+# hosts (ctx.<context>); a task sent without a queue goes to this service's first one.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in TOPOLOGY_SERVICE.queues
+]
+CELERY_TASK_DEFAULT_QUEUE = TOPOLOGY_SERVICE.home_queue
+# A context's own tasks (`<context>.<task>`) go to its queue, in whichever service hosts it.
+CELERY_TASK_ROUTES = ["modulith.topology.routing.route_to_context_queue"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Workers keep their database connections between tasks: Celery's Django fixup closes them all
 # around every task unless this is set, and then only every this many tasks. Between tasks

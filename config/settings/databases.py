@@ -1,10 +1,14 @@
-"""The default database and the databases of contexts that have their own."""
+"""The database of this process's service: the `default` alias, from the variable the topology
+names (DATABASE_URL for the monolith and for the service hosting identity)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.settings.environment import VAR_DIR, env
+from config.settings.topology import SHOP_SERVICE, SHOP_TOPOLOGY, TOPOLOGY_SERVICE
 
 
 def _database(url: str) -> dict:
@@ -28,14 +32,19 @@ def _database(url: str) -> dict:
     return config
 
 
-DATABASES = {
-    "default": _database(env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR}/db.sqlite3"))
-}
+_DATABASE_VARIABLE = TOPOLOGY_SERVICE.service.database
+if _DATABASE_VARIABLE == "DATABASE_URL":
+    # Development default: SQLite under var/ (`make run`).
+    _DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR}/db.sqlite3")
+else:
+    _DATABASE_URL = env.str(_DATABASE_VARIABLE, default="")
+    if not _DATABASE_URL:
+        raise ImproperlyConfigured(
+            f"Service {SHOP_SERVICE!r} of topology {SHOP_TOPOLOGY!r} keeps its tables in the "
+            f"database at {_DATABASE_VARIABLE}: set that variable to its URL."
+        )
+# Contexts hosted by other services have no database here (modulith.topology.guard).
+DATABASES = {"default": _database(_DATABASE_URL)}
 
-# Contexts that own a database of their own: "payments=postgres:///shop_payments,...".
-CONTEXT_DATABASES: dict[str, str] = env.dict("CONTEXT_DATABASES", default={})
-for _context, _url in CONTEXT_DATABASES.items():
-    DATABASES[_context] = _database(_url)
-
-DATABASE_ROUTERS = ["modulith.routing.ContextDatabaseRouter"]
+DATABASE_ROUTERS = ["modulith.topology.guard.TopologyRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

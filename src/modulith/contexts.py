@@ -64,6 +64,17 @@ def all_contexts() -> list[ContextConfig]:
     return [app for app in apps.get_app_configs() if isinstance(app, ContextConfig)]
 
 
+def local_contexts() -> list[ContextConfig]:
+    """The contexts this process's service hosts (every one without a topology)."""
+    from modulith.topology.guard import current_service
+
+    view = current_service()
+    if view is None:
+        return all_contexts()
+    hosted = set(view.local_contexts)
+    return [context for context in all_contexts() if context.label in hosted]
+
+
 class UnknownContextError(LookupError):
     pass
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import connections, router
@@ -21,6 +21,9 @@ from django.db import connections, router
 from modulith.contexts import all_contexts
 from modulith.settings import modulith_setting
 from modulith.tasks import PURGE_TASK, RELAY_TASK
+
+if TYPE_CHECKING:
+    from modulith.topology.placement import Placement
 
 logger = logging.getLogger(__name__)
 
@@ -33,15 +36,22 @@ class PeriodicJob:
     description: str
     # The task itself, so the embedded relay loop can run it in-process when there is no beat.
     run: Callable[[], Any] | None = field(default=None, compare=False)
+    # The queue beat sends it to: the context's queue, or for the relay and purge the first
+    # queue of the service whose database they work on. None: Celery's default queue.
+    queue: str | None = None
 
 
-def context_periodic_jobs() -> list[PeriodicJob]:
-    """Jobs that contexts declare with `periodic_tasks()` in their tasks module.
+def context_periodic_jobs(contexts: Iterable[str] | None = None) -> list[PeriodicJob]:
+    """Jobs that contexts (all, or those named) declare with `periodic_tasks()` in their tasks
+    module; each goes to its context's queue, so it runs in the service hosting the context.
 
     `periodic_tasks()` returns (name, Celery task, every_seconds) triples.
     """
+    wanted = None if contexts is None else set(contexts)
     jobs: list[PeriodicJob] = []
     for context in all_contexts():
+        if wanted is not None and context.label not in wanted:
+            continue
         module_name = f"{context.name}.tasks"
         if find_spec(module_name) is None:
             continue
@@ -58,6 +68,7 @@ def context_periodic_jobs() -> list[PeriodicJob]:
                     if task.__doc__
                     else "",
                     run=task,
+                    queue=context.queue,
                 )
             )
     return sorted(jobs, key=lambda job: job.name)
@@ -87,24 +98,47 @@ class LocalJobRunner:
         return ran
 
 
-def periodic_jobs() -> list[PeriodicJob]:
+def kernel_periodic_jobs(*, prefix: str = "", queue: str | None = None) -> list[PeriodicJob]:
+    """The relay and the purge of one database (the one of the worker that runs them)."""
     relay_every = int(modulith_setting("RELAY_SCHEDULE_SECONDS", 5))
     purge_every = int(modulith_setting("PURGE_SCHEDULE_SECONDS", 3600))
     return [
         PeriodicJob(
-            name="modulith: relay outbox and due retries",
+            name=f"modulith{prefix}: relay outbox and due retries",
             task=RELAY_TASK,
             every_seconds=relay_every,
             description="Dispatches outbox rows missed after commit and re-sends due retries.",
+            queue=queue,
         ),
         PeriodicJob(
-            name="modulith: purge old outbox and inbox rows",
+            name=f"modulith{prefix}: purge old outbox and inbox rows",
             task=PURGE_TASK,
             every_seconds=purge_every,
             description="Deletes rows past MODULITH OUTBOX_RETENTION / INBOX_RETENTION.",
+            queue=queue,
         ),
-        *context_periodic_jobs(),
     ]
+
+
+def periodic_jobs(placement: Placement | None = None) -> list[PeriodicJob]:
+    """Every periodic job of the deployment: per service, the relay and purge of its database on
+    its first queue; per context, its own jobs on its queue (the current placement by default)."""
+    from modulith.topology.guard import current_service
+
+    view = current_service()
+    if placement is None and view is not None:
+        placement = view.placement
+    if placement is None:
+        return [*kernel_periodic_jobs(), *context_periodic_jobs()]
+    services = placement.views
+    kernel = [
+        job
+        for service in services
+        for job in kernel_periodic_jobs(
+            prefix=f" [{service.name}]" if len(services) > 1 else "", queue=service.home_queue
+        )
+    ]
+    return [*kernel, *context_periodic_jobs()]
 
 
 def beat_installed() -> bool:
@@ -129,6 +163,7 @@ def ensure_schedule(*, using: str = "default") -> list[str]:
             # A tick nobody consumed in time is useless: the next one does the same work.
             "expire_seconds": job.every_seconds,
             "description": job.description,
+            "queue": job.queue,
         }
         entry = PeriodicTask.objects.using(using).filter(name=job.name).first()
         if entry is None:

@@ -1,48 +1,51 @@
-"""Fixtures of the extraction drills: one context moved out by configuration alone.
+"""Fixtures of the extraction drills: one context moved out by choosing a topology.
 
-`payments_extracted` deploys the shop as the e2e Celery topology does (every context on the
-Celery transport, a worker for ctx.payments and one for the other queues, an `events relay`),
-except that payments gets a PostgreSQL database of its own through CONTEXT_DATABASES. Every
-process of the deployment (gunicorn, workers, relay, the migrate that prepares the database)
-runs with the same configuration; the code is the shop's own, unchanged.
+`payments_extracted` deploys the committed topology `payments` (config/topologies/payments.toml)
+as an operator would: two services, `shop` and `payments`, each with its own gunicorn, Celery
+worker (started without -Q: the topology says which queues) and `events relay`, each process
+told only SHOP_TOPOLOGY, SHOP_SERVICE, its own database and the services' URLs, and the nginx
+gateway that `manage.py topology gateway` generates in front. Payments' database is migrated by
+`manage.py migrate` in a payments process. The code is the shop's own, unchanged.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import redis
 from django.db import connection
 
 from tests.drills.databases import Database, created_beside, migrate
-from tests.e2e.topologies import CONTEXTS, Workers
-from tests.extraction.server import serve_shop, service_env
+from tests.e2e.topologies import CONTEXTS, WORKERS_BREAKER, start_relay
+from tests.extraction.server import bound_listener, serve_shop, service_env
 from tests.support import services
 from tests.support.jwt_keys import JwtKeys
-from tests.support.workers import database_url
+from tests.support.workers import ROOT, database_url, start_worker
 
 # A Redis database of the drills' own for the Celery queues: the queue names (ctx.<context>)
 # are the same in every suite, and another suite's workers must not consume these messages.
 DRILL_BROKER_URL = os.environ.get("DRILL_REDIS_URL", "redis://127.0.0.1:6379/8")
+READY_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
 class Deployment:
-    base_url: str
-    default: Database  # everything but payments (this run's test database)
-    payments: Database  # payments' own database
-
-
-class PaymentsWorkersOnTheirDatabase(Workers):
-    """The e2e Celery workers and relay, configured with payments' own database."""
-
-    def __init__(self, broker_url: str, mail_dir: Path, payments_database_url: str) -> None:
-        super().__init__(broker_url, mail_dir)
-        self.env["CONTEXT_DATABASES"] = f"payments={payments_database_url}"
+    base_url: str  # the gateway: what clients see
+    shop_url: str  # the services behind it
+    payments_url: str
+    default: Database  # the shop service's database (this run's test database)
+    payments: Database  # the payments service's own database
 
 
 @pytest.fixture
@@ -51,38 +54,101 @@ def drill_broker_url() -> str:
 
 
 @pytest.fixture
+def nginx() -> str:
+    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+    if found is None:
+        if services.running_in_ci():
+            pytest.fail("nginx is not installed; .ci/run installs it.")
+        pytest.skip("nginx is not installed; install it (apt-get install nginx) to run this.")
+    return found
+
+
+@pytest.fixture
 def payments_extracted(
     postgres: None,
     drill_broker_url: str,
+    nginx: str,
     jwt_keys: JwtKeys,
     tmp_path: Path,
 ) -> Iterator[Deployment]:
     default_url = database_url(connection.settings_dict)
     # Leftovers of an aborted run would be delivered to these workers.
     redis.Redis.from_url(drill_broker_url).delete(*[f"ctx.{context}" for context in CONTEXTS])
-    with created_beside(connection.settings_dict, "payments") as payments_url:
-        deployment = {
-            "DATABASE_URL": default_url,
-            "CONTEXT_DATABASES": f"payments={payments_url}",
-            "CONTEXT_TRANSPORTS": ",".join(f"{context}=celery" for context in CONTEXTS),
-            "CELERY_BROKER_URL": drill_broker_url,
-        }
-        migrate("payments", service_env(**deployment))
-        workers = PaymentsWorkersOnTheirDatabase(drill_broker_url, tmp_path, payments_url)
-        server_env = service_env(
-            **deployment,
-            JWT_PRIVATE_KEY_FILE=str(jwt_keys.current_private_file),
-            JWT_PREVIOUS_PUBLIC_KEY_FILES=str(jwt_keys.previous_public_file),
+    shop_bound, payments_bound = bound_listener(), bound_listener()
+    shop_url, payments_url = shop_bound[1], payments_bound[1]
+    deployment = service_env(
+        SHOP_TOPOLOGY="payments",
+        SHOP_URL=shop_url,
+        PAYMENTS_URL=payments_url,
+        CELERY_BROKER_URL=drill_broker_url,
+        JWT_PRIVATE_KEY_FILE=str(jwt_keys.current_private_file),
+        JWT_PREVIOUS_PUBLIC_KEY_FILES=str(jwt_keys.previous_public_file),
+        EMAIL_URL=f"filemail:///{tmp_path}",
+        NUM_PROXIES="1",
+        EVENT_RETRY_BASE_SECONDS="0.2",
+        EVENT_RETRY_MAX_SECONDS="2",
+        PAYMENTS_BREAKER_FAIL_MAX=str(WORKERS_BREAKER.fail_max),
+        PAYMENTS_BREAKER_RESET_SECONDS=str(WORKERS_BREAKER.reset_seconds),
+        PAYMENTS_PROVIDER_TIMEOUT_SECONDS=str(WORKERS_BREAKER.provider_timeout_seconds),
+    )
+    # Each service is told its own database only.
+    deployment.pop("DATABASE_URL", None)
+    with created_beside(connection.settings_dict, "payments") as own_url, ExitStack() as running:
+        shop = {**deployment, "SHOP_SERVICE": "shop", "DATABASE_URL": default_url}
+        payments = {**deployment, "SHOP_SERVICE": "payments", "PAYMENTS_DATABASE_URL": own_url}
+        migrate(payments)
+        for env in (shop, payments):
+            running.enter_context(start_worker(queues=[], env=env, concurrency=2))
+            running.enter_context(start_relay(env))
+        running.enter_context(serve_shop(shop, shop_bound))
+        running.enter_context(serve_shop(payments, payments_bound))
+        gateway = running.enter_context(serve_gateway(nginx, shop, tmp_path))
+        yield Deployment(
+            base_url=gateway,
+            shop_url=shop_url,
+            payments_url=payments_url,
+            default=Database(default_url),
+            payments=Database(own_url),
         )
-        workers.start()
+        # Leaving the ExitStack stops every process before the database is dropped and the
+        # test database flushed: none may still hold a connection to either.
+
+
+@contextmanager
+def serve_gateway(nginx: str, env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """nginx with the configuration `manage.py topology gateway` writes; yields its URL."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    prefix = tmp_path / "gateway"
+    prefix.mkdir()
+    config = prefix / "nginx.conf"
+    run = subprocess.run(
+        [sys.executable, "manage.py", "topology", "gateway",
+         "--output", str(config), "--listen", str(port)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    process = subprocess.Popen(
+        [nginx, "-p", str(prefix), "-c", str(config), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=(prefix / "error.log").open("wb"),
+        start_new_session=True,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT
+        while True:
+            with suppress(httpx.TransportError):
+                if httpx.get(f"{base_url}/health/", timeout=5).status_code == 200:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"nginx never answered:\n{(prefix / 'error.log').read_text()}")
+            time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
         try:
-            with serve_shop(server_env) as base_url:
-                yield Deployment(
-                    base_url=base_url,
-                    default=Database(default_url),
-                    payments=Database(payments_url),
-                )
-        finally:
-            # Before the database is dropped and the test database flushed: no process may
-            # still hold a connection to either.
-            workers.stop()
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

@@ -1,9 +1,9 @@
 """The extracted context's own PostgreSQL database, and a plain look into any database.
 
 The drill creates the database beside this run's test database, migrates it the way an operator
-would (`manage.py migrate --database payments` with CONTEXT_DATABASES set) and drops it at the
-end. Rows are read through a psycopg connection, not the ORM: the test process runs with one
-database, exactly like the rest of the suite, so only the processes of the drill know the alias.
+would (`manage.py migrate` in a process of the service that owns it) and drops it at the end.
+Rows are read through a psycopg connection, not the ORM: the test process is a monolith with one
+database, exactly like the rest of the suite; only the drill's processes know the other one.
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ def created_beside(settings_dict: Mapping[str, Any], suffix: str) -> Iterator[st
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def migrate(alias: str, env: Mapping[str, str]) -> None:
-    """`manage.py migrate --database <alias>` in a process configured by `env`."""
+def migrate(env: Mapping[str, str]) -> None:
+    """`manage.py migrate` in a process configured by `env` (its service's database)."""
     run = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--database", alias, "--no-input"],
+        [sys.executable, "manage.py", "migrate", "--no-input"],
         cwd=ROOT, env=dict(env), capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert run.returncode == 0, f"migrate --database {alias} failed:\n{run.stdout}{run.stderr}"
+    assert run.returncode == 0, f"migrate failed:\n{run.stdout}{run.stderr}"
 
 
 @dataclass(frozen=True)

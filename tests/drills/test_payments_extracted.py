@@ -1,14 +1,16 @@
-"""Drill: payments leaves for a database and a worker of its own, by configuration alone.
+"""Drill: payments leaves for a service of its own by choosing the `payments` topology.
 
-The rest of the shop runs as the e2e Celery topology does. An order placed over HTTP still goes
-through the whole saga, and payments' rows, outbox and inbox are found in its own database and
-nowhere else, while the contexts it talks to keep theirs in the default one.
+An order placed through the generated gateway still goes through the whole saga, and payments'
+rows, outbox and inbox are found in its own database and nowhere else, while the contexts it
+talks to keep theirs in the shop's. The shop service refuses payments' routes with a problem that
+names the service to ask, and payments' database holds payments' tables and the kernel's only.
 """
 
 from __future__ import annotations
 
 import os
 
+import httpx
 import pytest
 
 from tests.drills.conftest import Deployment
@@ -74,4 +76,24 @@ def test_with_payments_on_its_own_database_and_worker_an_order_is_still_confirme
     assert "orders" in default_subscribers
     assert "payments" not in default_subscribers
     # Only payments' tables (and modulith's outbox and inbox) were migrated there.
-    assert "orders_order" not in own.tables()
+    assert {
+        table
+        for table in own.tables()
+        if not table.startswith(("payments_", "modulith_")) and table != "django_migrations"
+    } == set()
+    assert {"payments_payment", "modulith_outboxmessage", "modulith_inboxmessage"} <= own.tables()
+    # The shop service refuses payments' routes with a problem naming the service to ask
+    # (one deployment for both checks: starting it costs most of the drill's time).
+    misdirected = httpx.get(f"{payments_extracted.shop_url}/api/payments/methods/", timeout=10)
+    assert misdirected.status_code == 421
+    assert misdirected.headers["content-type"] == "application/problem+json"
+    assert misdirected.json()["service"] == "payments"
+    assert payments_extracted.payments_url in misdirected.json()["detail"]
+    # The payments service serves neither the other contexts nor the admin.
+    payments_service = payments_extracted.payments_url
+    assert httpx.get(f"{payments_service}/api/orders/", timeout=10).status_code == 421
+    assert httpx.get(f"{payments_service}/admin/", timeout=10).status_code == 404
+    # Through the gateway, each path reaches its service; the internal api stays closed.
+    gateway = payments_extracted.base_url
+    assert httpx.get(f"{gateway}/api/payments/methods/", timeout=10).status_code == 401
+    assert httpx.get(f"{gateway}/internal/api/payments/x/", timeout=10).status_code == 404

@@ -44,7 +44,7 @@ def modulith_settings(settings: Settings) -> Callable[..., None]:
 
 @pytest.fixture
 def remotes(modulith_settings: Callable[..., None]) -> Remotes:
-    """remotes(catalog=url, ...): CONTEXT_REMOTES for the test, as an operator would set it. The
+    """remotes(catalog=url, ...): the remote api URLs for the test, as a topology derives them. The
     other process is another process of this service ("monolith"), so calls are addressed to it."""
 
     def point(**urls: str) -> None:
@@ -62,7 +62,7 @@ def breaker_redis_url() -> str:
 def extracted_service(
     django_db_setup: None, django_db_blocker: Any, jwt_keys: JwtKeys, service_key_file: Path
 ) -> Iterator[str]:
-    """The base URL of another process serving every context (CONTEXT_REMOTES unset there) from
+    """The base URL of another process serving every context (every context local there) from
     the test database, verifying tokens with the session's keys. It is another process of the
     test process's own service ("monolith"), so it holds the same service key. Started once per
     module; it sees what tests commit, so the tests that use it are transactional."""

@@ -29,8 +29,8 @@ READY_TIMEOUT = 60.0
 
 # Configuration of the test process that must not leak into the extracted service.
 NOT_INHERITED = (
-    "CONTEXT_REMOTES",
-    "CONTEXT_DATABASES",
+    "SHOP_TOPOLOGY",
+    "SHOP_SERVICE",
     "CONTEXT_TRANSPORTS",
     "EVENT_TRANSPORT",
     "CELERY_BROKER_URL",
@@ -62,11 +62,20 @@ def service_env(**overrides: str) -> dict[str, str]:
     }
 
 
-@contextmanager
-def serve_shop(env: Mapping[str, str]) -> Iterator[str]:
-    """Run gunicorn with `env` on a free local port; yield its base URL; stop it afterwards."""
+def bound_listener() -> tuple[socket.socket, str]:
+    """A listening socket on a free local port, and its base URL: services that must know each
+    other's URLs before any of them starts bind first, then start."""
     listener = socket.create_server(("127.0.0.1", 0), backlog=128)
-    base_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    return listener, f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+@contextmanager
+def serve_shop(
+    env: Mapping[str, str], bound: tuple[socket.socket, str] | None = None
+) -> Iterator[str]:
+    """Run gunicorn with `env` on a free local port (or on `bound`, from bound_listener());
+    yield its base URL; stop it afterwards."""
+    listener, base_url = bound or bound_listener()
     log_path = Path(tempfile.mkstemp(prefix="extracted-service-", suffix=".log")[1])
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi",

@@ -1,5 +1,5 @@
 """The extraction drill: catalog, shipping and identity served by another process, called from
-this one by configuration alone (CONTEXT_REMOTES), over real HTTP."""
+this one by configuration alone (the remote api URLs a topology derives), over real HTTP."""
 
 from __future__ import annotations
 

@@ -90,15 +90,20 @@ def deployment(
     catalog_key_file.write_bytes(private_pem(catalog_key))
     with django_db_blocker.unblock():
         database = database_url(connections["default"].settings_dict)
+    # Two services of the `services` topology, both on the test database (each serves its own
+    # context from it; the others are remote to them).
     orders_env = service_env(
-        DATABASE_URL=database,
+        SHOP_TOPOLOGY="services",
+        ORDERS_DATABASE_URL=database,
         SHOP_SERVICE="orders",
         SERVICE_PRIVATE_KEY_FILE=str(keys.private_file),
         SERVICE_PUBLIC_KEY_FILES=str(keys.published_file),
     )
     with serve_shop(orders_env) as orders_url:
         catalog_env = service_env(
-            DATABASE_URL=database,
+            SHOP_TOPOLOGY="services",
+            CATALOG_DATABASE_URL=database,
+            ORDERS_URL=orders_url,
             SHOP_SERVICE="catalog",
             SERVICE_PRIVATE_KEY_FILE=str(catalog_key_file),
             SERVICE_KEY_SET_URLS=f"orders={orders_url}/.well-known/service-jwks.json",

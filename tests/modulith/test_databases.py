@@ -1,8 +1,8 @@
 """Database per context: outbox rows in the publisher's database, inbox rows (and effects) in
 the subscriber's, events delivered and deduplicated across the two.
 
-The second database is configured the way production configures one (CONTEXT_DATABASES), in a
-process of its own (tests/modulith/two_databases.py), against this run's test database.
+The second database is a second alias of one process (tests/modulith/two_databases_settings.py),
+run on its own (tests/modulith/two_databases.py) against this run's test database.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ def test_with_two_databases_events_are_delivered_and_deduplicated_across_them(
         "SHOP_TEST_APPS": "true",
         "DATABASE_URL": database_url(connection.settings_dict),
         "DATABASE_CONN_MAX_AGE": "0",
-        "CONTEXT_DATABASES": f"remote={remote_database_url}",
+        "DJANGO_SETTINGS_MODULE": "tests.modulith.two_databases_settings",
+        "TWO_DATABASES_REMOTE_URL": remote_database_url,
     }
 
     run = subprocess.run(

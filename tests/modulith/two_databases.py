@@ -1,12 +1,12 @@
 """The database-per-context drill, run in a process of its own by test_databases.py.
 
-    CONTEXT_DATABASES=remote=<url> DATABASE_URL=<url> SHOP_TEST_APPS=true \
-        python -m tests.modulith.two_databases
+    DJANGO_SETTINGS_MODULE=tests.modulith.two_databases_settings TWO_DATABASES_REMOTE_URL=<url> \
+        DATABASE_URL=<url> SHOP_TEST_APPS=true python -m tests.modulith.two_databases
 
-The remote context gets its own database purely by configuration (CONTEXT_DATABASES), exactly as
-an extracted context would. The script migrates that database, publishes from the sample context
-(whose outbox is in the default database), lets the events flow (after commit, and through the
-relay), redelivers them, and prints what each database holds, as JSON, for the test to judge.
+The remote context gets its own database alias purely by settings (CONTEXT_DATABASES). The
+script migrates that database, publishes from the sample context (whose outbox is in the default
+database), lets the events flow (after commit, and through the relay), redelivers them, and
+prints what each database holds, as JSON, for the test to judge.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import uuid
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.modulith.two_databases_settings")
 django.setup()
 
 from django.core.management import call_command  # noqa: E402

@@ -150,7 +150,8 @@ def start_worker(
     log_path = Path(tempfile.mkstemp(prefix="celery-worker-", suffix=".log")[1])
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",
-        "-Q", ",".join(queues),
+        # No queues: the worker consumes what its service's topology derives.
+        *(["-Q", ",".join(queues)] if queues else []),
         f"--pool={pool}", "-c", str(concurrency),
         "-n", name,
         f"--loglevel={loglevel}",

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from modulith.contexts import database_aliases
+from modulith.contexts import database_aliases, local_contexts
 from modulith.contracts import compare_with_snapshots, contracts_dir, write_snapshots
 from modulith.deadletters import DeadLetter, dead_letters, replay_dead_letters
 from modulith.dryrun import dry_run_inbox_row
@@ -190,7 +190,9 @@ class Command(BaseCommand):
             signal.signal(signum, lambda *_: stop.set())
         aliases = databases or database_aliases()
         self.stdout.write(f"relaying events on {', '.join(aliases)} (Ctrl-C stops)")
-        local_jobs = LocalJobRunner(context_periodic_jobs() if run_periodic else [])
+        # Only the jobs of the contexts this service hosts: the others run where they live.
+        hosted = [context.label for context in local_contexts()]
+        local_jobs = LocalJobRunner(context_periodic_jobs(hosted) if run_periodic else [])
 
         def after_round(result: RelayRound) -> None:
             local_jobs.run_due()
