@@ -5,11 +5,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from contexts.identity.rest.urls import well_known_urlpatterns
 from modulith.http import health, metrics, problems
 from modulith.http.openapi import RedocView
+from modulith.http.throttling import throttled_by_address
 from modulith.remote.views import ServiceKeySetView
 from modulith.topology.urls import hosted_context_apps, misdirected_patterns, serves_admin
 
@@ -26,14 +27,19 @@ urlpatterns = [
     path(".well-known/", include(well_known_urlpatterns)),
     path(".well-known/service-jwks.json", ServiceKeySetView.as_view(), name="service-jwks"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline one.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
     # Requests for contexts hosted by another service: a 421 problem naming that service.
     *misdirected_patterns(),
     path("internal/api/", include("modulith.remote.urls")),
 ]
 if serves_admin():
-    urlpatterns.append(path("admin/", admin.site.urls))
+    urlpatterns += [
+        # The admin's log-in form is throttled per address like the token endpoint (THROTTLE_*).
+        path("admin/login/", throttled_by_address(admin.site.login, scope="admin_login")),
+        path("admin/", admin.site.urls),
+    ]
 
 for context, app in hosted_context_apps(settings.CONTEXT_APPS):
     urlpatterns.append(path(f"api/{context}/", include(f"{app}.rest.urls")))

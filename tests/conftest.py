@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
+from rest_framework.throttling import ScopedRateThrottle
 
 from modulith.http.authentication import Role, TokenPrincipal
 from tests.support import clients, seeds, services
@@ -63,6 +64,14 @@ def _service_key_settings(settings: Settings, service_key_file: Path) -> None:
     settings.SERVICE_PRIVATE_KEY = ""
     settings.SERVICE_PRIVATE_KEY_FILE = str(service_key_file)
     settings.SERVICE_PUBLIC_KEY_FILES = []
+
+
+@pytest.fixture(autouse=True)
+def _unthrottled_orders_and_quotes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every test quotes from 127.0.0.1 and the throttle counts survive between tests; the tests
+    # of the throttles themselves set a rate again (tests/edge/test_throttling.py).
+    for scope in ("order", "quote", "admin_login"):
+        monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, scope, None)
 
 
 @pytest.fixture(autouse=True)

@@ -48,6 +48,8 @@ if env.bool("SHOP_TEST_APPS", default="pytest" in sys.modules):
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on the HTML pages (admin, API docs).
+    "modulith.http.headers.ContentSecurityPolicyMiddleware",
     # Serves the admin's and the API docs' assets from the image itself (no CDN, no proxy needed).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "modulith.http.correlation.CorrelationIdMiddleware",

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from config.settings.environment import env
 
+# Reverse proxies in front: throttles find the client's address in X-Forwarded-For, and
+# config.settings.security trusts X-Forwarded-Proto, only when there is one.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["modulith.http.authentication.StatelessJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -15,10 +19,13 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "modulith.http.problems.problem_exception_handler",
     # Throttles key anonymous clients by address. Behind N reverse proxies set NUM_PROXIES=N, or
     # every client shares the proxy's budget; 0 ignores X-Forwarded-For, which clients can forge.
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("THROTTLE_TOKEN_RATE", default="20/min"),
         "register": env.str("THROTTLE_REGISTER_RATE", default="10/min"),
+        "admin_login": env.str("THROTTLE_ADMIN_LOGIN_RATE", default="20/min"),
+        "order": env.str("THROTTLE_ORDER_RATE", default="30/min"),
+        "quote": env.str("THROTTLE_QUOTE_RATE", default="60/min"),
     },
 }
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from config.settings.environment import DEBUG, env
+from config.settings.rest import NUM_PROXIES
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto says whether the client used HTTPS only when a proxy of ours set it; with no
+# proxy in front (NUM_PROXIES=0) any client could send it and pass for a secure request.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NUM_PROXIES > 0 else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Probes and metrics scrapers talk plain HTTP to the process from inside the network, and calls
 # between the shop's processes reach /internal/api/ directly: a redirect would only make them

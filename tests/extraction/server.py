@@ -58,6 +58,9 @@ def service_env(**overrides: str) -> dict[str, str]:
         # No connection kept between requests: the test database can be flushed and dropped.
         "DATABASE_CONN_MAX_AGE": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Loads place and quote from one address and a few customers, far above the real rates.
+        "THROTTLE_ORDER_RATE": "100000/min",
+        "THROTTLE_QUOTE_RATE": "100000/min",
         **overrides,
     }
 

@@ -192,6 +192,9 @@ class MeView(APIView):
         summary="The account of the access token",
         responses={
             200: Output,
+            401: OpenApiResponse(
+                description="No valid access token, or the account was deactivated since."
+            ),
             404: OpenApiResponse(description="The account was deleted after the token was issued."),
         },
         tags=TAGS,
@@ -201,6 +204,9 @@ class MeView(APIView):
         if user is None:
             # The token outlived its account (deleted since it was issued).
             raise NotFound("This account no longer exists.")
+        if not user.is_active:
+            # Deactivated since the token was issued: this view reads the row, so it can tell.
+            raise AuthenticationFailed("This account is deactivated.", code="user_inactive")
         return Response(self.Output(user).data)
 
 

@@ -21,6 +21,7 @@ PROBLEM_400 = schema_errors.INVALID_INPUT
 PROBLEM_401 = schema_errors.unauthorized()
 PROBLEM_403 = schema_errors.lacks_role(Role.CUSTOMER)
 PROBLEM_404 = schema_errors.problem_response("No such order, or it belongs to another customer")
+PROBLEM_429 = schema_errors.TOO_MANY_REQUESTS
 PROBLEM_409_IN_PROGRESS = OpenApiResponse(
     description=(
         "A request with this Idempotency-Key is still being processed: retry shortly "

@@ -18,6 +18,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from contexts.orders import selectors, services
@@ -97,10 +98,16 @@ class OrderCollectionView(APIView):
                 raise ValidationError(errors, code="duplicate_sku")
             return lines
 
+    # Placements are counted per customer (THROTTLE_ORDER_RATE): each one tries a card.
+    throttle_scope = "order"
+
     def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "POST":
             return [IsCustomer()]
         return [IsAuthenticated()]
+
+    def get_throttles(self) -> list[BaseThrottle]:
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
 
     @extend_schema(
         tags=TAGS,
@@ -147,6 +154,7 @@ class OrderCollectionView(APIView):
             403: problems.PROBLEM_403,
             409: problems.PROBLEM_409_IN_PROGRESS,
             422: problems.PROBLEM_422,
+            429: problems.PROBLEM_429,
         },
     )
     def post(self, request: Request) -> Response:

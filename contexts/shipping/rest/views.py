@@ -27,6 +27,7 @@ from modulith.http.inputs import BoundedListField, StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
+from modulith.http.throttling import AddressRateThrottle
 
 TAGS = ["shipping"]
 
@@ -39,6 +40,7 @@ PROBLEM_404 = schema_errors.problem_response(
 PROBLEM_409 = schema_errors.problem_response(
     "The shipment is not in a state that allows this", marked=False
 )
+PROBLEM_429 = schema_errors.TOO_MANY_REQUESTS
 PROBLEM_422 = schema_errors.problem_response(
     "No rate covers this destination or weight", marked=False
 )
@@ -190,6 +192,9 @@ class QuoteView(APIView):
     """Public: anonymous callers get quotes too; a token, if sent, is still verified."""
 
     permission_classes = [AllowAny]
+    # Public, so counted per client address (THROTTLE_QUOTE_RATE), token or not.
+    throttle_classes = [AddressRateThrottle]
+    throttle_scope = "quote"
 
     class QuoteInput(StrictInput):
         lines = BoundedListField(child=ParcelLineInput(), min_length=1, max_length=100)
@@ -217,7 +222,7 @@ class QuoteView(APIView):
         summary="Quote shipping costs",
         description="What a parcel holding these lines costs to ship to a country. Public.",
         request=QuoteInput,
-        responses={200: QuoteOutput, 400: PROBLEM_400, 422: PROBLEM_422},
+        responses={200: QuoteOutput, 400: PROBLEM_400, 422: PROBLEM_422, 429: PROBLEM_429},
     )
     def post(self, request: Request) -> Response:
         payload = self.QuoteInput(data=request.data)

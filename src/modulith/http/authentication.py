@@ -151,7 +151,7 @@ class KeySetTokenBackend(TokenBackend):
         if key is None:
             raise TokenBackendError(_("Token is signed by an unknown key"))
         try:
-            return jwt.decode(
+            claims: dict[str, Any] = jwt.decode(
                 raw,
                 key,
                 algorithms=[ALGORITHM],
@@ -162,6 +162,27 @@ class KeySetTokenBackend(TokenBackend):
             raise TokenBackendExpiredToken(_("Token is expired")) from error
         except jwt.InvalidTokenError as error:
             raise TokenBackendError(_("Token is invalid")) from error
+        if float(claims["exp"]) - float(claims["iat"]) > max_lifetime_seconds(claims):
+            # Signed with a real key but valid for longer than we ever issue: a leaked key's
+            # (or an issuer bug's) token must not stay usable for a century.
+            raise TokenBackendError(_("Token lifetime exceeds the maximum"))
+        return claims
+
+
+def max_lifetime_seconds(claims: dict[str, Any]) -> float:
+    """The longest `exp - iat` accepted: the configured lifetime of the token's type, plus LEEWAY.
+
+    Refresh tokens may live JWT_REFRESH_TOKEN_LIFETIME; every other token (access tokens, and
+    tokens of no known type) JWT_ACCESS_TOKEN_LIFETIME.
+    """
+    name = (
+        "JWT_REFRESH_TOKEN_LIFETIME"
+        if claims.get("token_type") == "refresh"
+        else "JWT_ACCESS_TOKEN_LIFETIME"
+    )
+    default = timedelta(days=7) if name == "JWT_REFRESH_TOKEN_LIFETIME" else timedelta(minutes=10)
+    lifetime: timedelta = getattr(settings, name, default)
+    return (lifetime + LEEWAY).total_seconds()
 
 
 token_backend = KeySetTokenBackend()

@@ -17,6 +17,9 @@ from drf_spectacular.utils import OpenApiResponse
 MARK = "(problem+json)"
 
 INVALID_INPUT = OpenApiResponse(description="Invalid input (problem+json, with field errors).")
+TOO_MANY_REQUESTS = OpenApiResponse(
+    description="Too many requests; retry after Retry-After seconds (problem+json)."
+)
 
 
 def problem_response(summary: str, *, marked: bool = True) -> OpenApiResponse:
