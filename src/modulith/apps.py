@@ -9,10 +9,13 @@ class ModulithConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the system checks (modulith.E0xx) and the Celery tasks.
-        from modulith import checks, tasks  # noqa: F401
+        from modulith import checks, guards, tasks  # noqa: F401
         from modulith.schedule import ensure_schedule_after_migrate
 
         # After migrate (beat's tables exist by then) the periodic jobs are put in place.
+        # The run-time boundary guards: on under DEBUG, or when MODULITH["GUARDS"] says so.
+        if guards.wanted():
+            guards.install()
         post_migrate.connect(
             ensure_schedule_after_migrate, sender=self, dispatch_uid="modulith.ensure_schedule"
         )

@@ -15,6 +15,7 @@ from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from modulith.contexts import UnknownContextError, context_of_module, get_context
+from modulith.guards import check_api_result
 from modulith.remote.settings import remote_url
 
 if TYPE_CHECKING:
@@ -69,7 +70,9 @@ def api_function(function: Callable[P, R]) -> Callable[P, R]:
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
         url = remote_url(spec.context)
         if url is None:
-            return function(*args, **kwargs)
+            result = function(*args, **kwargs)
+            check_api_result(spec.qualified_name, result)
+            return result
         from modulith.remote.client import call_remote  # httpx & co. only where calls are remote
 
         return cast(R, call_remote(spec, url, dict(kwargs)))
