@@ -34,7 +34,7 @@ def as_context() -> Iterator[Callable[[str, str], Any]]:
         module.__file__ = f"<{name}>"
         sys.modules[name] = module
         created.append(name)
-        exec(compile(source, module.__file__, "exec"), module.__dict__)  # noqa: S102
+        exec(compile(source, module.__file__, "exec"), module.__dict__)
         return module
 
     yield load
