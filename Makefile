@@ -61,11 +61,13 @@ static-checks: bootstrap
 	$(DEV_ENV) $(BIN)/mypy src contexts config
 
 # Each step names the rule it enforces and how to fix a failure. The committed artefacts it
-# checks are regenerated with `manage.py contextmap` and `manage.py openapi_contracts --write`.
-# lint_architecture runs the import contracts, the system checks and the boundary checks and prints
-# each finding as `path:line:col: ID message`, or as a GitHub annotation under GitHub Actions.
+# checks are regenerated with `manage.py contextmap`, `manage.py openapi_contracts --write` and
+# `manage.py enforcement`. lint_architecture runs the import contracts, the system checks and the
+# boundary checks and prints each finding as `path:line:col: ID message`, or as a GitHub
+# annotation under GitHub Actions.
 lint: bootstrap ## Architecture lint: contracts, system and boundary checks, OpenAPI, context map, CI files.
 	$(DEV_ENV) $(PY) manage.py lint_architecture
+	$(DEV_ENV) $(PY) manage.py enforcement --check
 	$(DEV_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(DEV_ENV) $(PY) manage.py contextmap --check
 	$(DEV_ENV) $(PY) manage.py openapi_contracts --check

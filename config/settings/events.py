@@ -60,4 +60,7 @@ MODULITH = {
     "CONTEXT_SERVICES": dict(TOPOLOGY_SERVICE.placement.hosts),
     "SERVICE_URLS": TOPOLOGY_SERVICE.service_urls(),
     "SERVICE_KEY_SETS": env.dict("SERVICE_KEY_SET_URLS", default={}),
+    # The run-time boundary guards (modulith.guards); None: on exactly when DEBUG is. The test
+    # kit turns them on in tests whatever this says.
+    "GUARDS": env.bool("BOUNDARY_GUARDS", default=None),
 }

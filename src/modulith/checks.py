@@ -30,6 +30,20 @@ from modulith.events import all_event_specs, unsupported_field_types
 from modulith.settings import kernel_settings, longest_retry_window, modulith_setting
 from modulith.subscriptions import Subscription, all_subscriptions
 
+# The architecture rule (docs/rules.md) each check enforces; None for checks of configuration.
+# docs/enforcement.md is generated from this table (manage.py enforcement).
+CHECK_RULES: dict[str, int | None] = {
+    "modulith.E001": 11,
+    "modulith.E002": 11,
+    "modulith.E003": 11,
+    "modulith.E004": 1,
+    "modulith.E005": 3,
+    "modulith.E006": 2,
+    "modulith.E007": None,
+    "modulith.E008": 3,
+    "modulith.E009": None,
+}
+
 _FIX_EVENT_TYPES = (
     f"{cite(11)}: use str, int, bool, Decimal, UUID, datetime, date, enums with str/int values, "
     "tuples, or nested frozen dataclasses of these (no float, bytes, list, set, dict, object or "

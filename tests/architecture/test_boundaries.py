@@ -289,15 +289,15 @@ def test_each_finding_names_its_rule_and_a_fix(project: Project) -> None:
 
 
 def test_a_finding_is_printed_as_path_line_column_id_message() -> None:
-    found = Finding("contexts/orders/selectors.py", 12, 5, "modulith.B002", "Reaches past.")
+    found = Finding("contexts/orders/selectors.py", 12, 5, "X001", "Reaches past.")
 
     text = format_text(found)
 
-    assert text == "contexts/orders/selectors.py:12:5: modulith.B002 Reaches past."
+    assert text == "contexts/orders/selectors.py:12:5: X001 Reaches past."
 
 
 def test_a_finding_is_immutable() -> None:
-    found = Finding("a.py", 1, 1, "modulith.B001", "x")
+    found = Finding("a.py", 1, 1, "X001", "x")
 
     with pytest.raises(FrozenInstanceError):
         found.line = 2  # type: ignore[misc]

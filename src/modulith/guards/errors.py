@@ -23,14 +23,20 @@ class BoundaryViolation(RuntimeError):
 
 
 class CrossContextQuery(BoundaryViolation):
+    """a query issued by one context's code touches another context's tables"""
+
     rule = 3
 
 
 class SideEffectInTransaction(BoundaryViolation):
+    """a broker send, email or HTTP request while a context's database has a transaction open"""
+
     rule = 6
 
 
 class ApiResultLeak(BoundaryViolation):
+    """an @api_function returns a model instance, a QuerySet or a manager"""
+
     rule = 10
 
 
@@ -49,3 +55,10 @@ def take_caught() -> list[BoundaryViolation]:
         caught = list(_caught)
         _caught.clear()
     return caught
+
+
+GUARDS: tuple[type[BoundaryViolation], ...] = (
+    CrossContextQuery,
+    SideEffectInTransaction,
+    ApiResultLeak,
+)
