@@ -123,7 +123,7 @@ def _label(node: ast.AST, function: ast.FunctionDef) -> str:
         for call in ast.walk(function):
             if isinstance(call, ast.Call) and len(call.args) > 1 and call.args[1] is node:
                 first = call.args[0]
-                if isinstance(first, ast.Constant):
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     return f'"{first.value}"'
     return function.name
 
