@@ -24,7 +24,7 @@ from modulith.architecture.boundaries.source import display_path
 from modulith.subscriptions import all_subscriptions
 
 
-def exposure(module: str, name: str) -> str:
+def exposure(module: str, name: str, owners: Owners) -> str:
     """What `name` of api module `module` is, if no other context may hold it; else ""."""
     if name.startswith("_"):
         return f"the private name {name}"
@@ -32,19 +32,22 @@ def exposure(module: str, name: str) -> str:
         value = getattr(import_module(module), name)
     except (ImportError, AttributeError):
         return ""  # the import itself fails at run time; nothing to add here
-    return _leak(value)
+    return _leak(value, owners)
 
 
-def _leak(value: Any) -> str:
+def _leak(value: Any, owners: Owners) -> str:
     if isinstance(value, type) and issubclass(value, models.Model):
         return f"the model {value._meta.label}"
     if isinstance(value, models.QuerySet):
         return "a QuerySet"
     if isinstance(value, models.Manager):
         return "a model manager"
-    if isinstance(value, ModuleType) and value.__name__.startswith("contexts."):
-        return f"the module {value.__name__}"
-    return ""
+    private_module = (
+        isinstance(value, ModuleType)
+        and owners.of_module(value.__name__) is not None
+        and not _is_public_module(value, owners)
+    )
+    return f"the module {value.__name__}" if private_module else ""
 
 
 def api_exposures(owners: Owners) -> list[Finding]:
@@ -59,8 +62,8 @@ def api_exposures(owners: Owners) -> list[Finding]:
         path = Path(inspect.getfile(module))
         lines = _binding_lines(path)
         for attribute, value in sorted(vars(module).items()):
-            leak = "" if attribute.startswith("_") else _leak(value)
-            if not leak or _is_public_module(value, owners):
+            leak = "" if attribute.startswith("_") else _leak(value, owners)
+            if not leak:
                 continue
             findings.append(
                 finding(

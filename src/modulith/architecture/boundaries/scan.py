@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from modulith.architecture.boundaries.findings import Finding, finding
 from modulith.architecture.boundaries.owners import Owners
+from modulith.architecture.boundaries.registry import exposure
 from modulith.architecture.boundaries.source import ModuleSource
 from modulith.contexts import ContextConfig
 
@@ -148,10 +149,8 @@ class BoundaryScanner(ast.NodeVisitor):
             self.api_names(node, module)
 
     def api_names(self, node: ast.ImportFrom, module: str) -> None:
-        from modulith.architecture.boundaries.registry import exposure
-
         for alias in node.names:
-            problem = exposure(module, alias.name)
+            problem = exposure(module, alias.name, self.owners)
             if problem:
                 self.report(
                     node,
