@@ -164,6 +164,12 @@ def test_every_system_check_has_a_violation_test() -> None:
     assert not untested, f"Add a violation test for each of these checks: {sorted(untested)}"
 
 
+def test_every_system_check_names_its_rule_for_the_enforcement_page() -> None:
+    from modulith.checks import CHECK_RULES
+
+    assert declared_check_ids() == set(CHECK_RULES)
+
+
 def test_the_project_as_it_stands_passes_the_system_checks(project: Project) -> None:
     result = project.manage("check", "--fail-level", "WARNING")
 
