@@ -62,6 +62,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the view's exceptions first: a lost database connection runs the request
+    # again where that is safe, else answers a 503 problem.
+    "modulith.http.connections.LostConnectionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -100,6 +100,8 @@ class OrderCollectionView(APIView):
 
     # Placements are counted per customer (THROTTLE_ORDER_RATE): each one tries a card.
     throttle_scope = "order"
+    # A placement runs again safely with its Idempotency-Key (modulith.http.connections).
+    idempotent_by_key_methods = ("POST",)
 
     def get_permissions(self) -> list[BasePermission]:
         if self.request.method == "POST":
