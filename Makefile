@@ -1,7 +1,10 @@
 # The two commands: `make run` and `make test`. Everything else is a step they use.
 
 SHELL := /bin/bash
-SYSTEM_PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The interpreter that creates .venv: Python 3.11, 3.12 or 3.13 (CI runs 3.11). Override it with
+# `make SYSTEM_PYTHON=/path/to/python3.12 …`; a new one needs `make clean` first.
+SYSTEM_PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 \
+	|| command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -19,7 +22,7 @@ RESULTS_DIR := var/test-results
 PYTEST_ARGS ?= -p no:cacheprovider
 
 .PHONY: run test bootstrap db hooks lint static-checks coverage-erase test-sqlite test-postgres \
-	coverage bench bench-smoke bench-tools bench-events bench-edge lock clean
+	coverage chromium screenshots bench bench-smoke bench-tools bench-events bench-edge lock clean
 
 # The relay and the server each run as a job of their own (set -m): Ctrl-C reaches only the
 # recipe's shell, whose trap stops both jobs (the server's autoreloader child included) and exits
@@ -36,7 +39,13 @@ run: db ## Serve the shop on http://127.0.0.1:8000 with the embedded defaults.
 
 test: bootstrap static-checks lint coverage-erase test-sqlite test-postgres coverage ## Everything CI runs.
 
+# Checked before anything is installed, so a wrong interpreter costs seconds, not an install.
 $(PY):
+	@"$(SYSTEM_PYTHON)" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
+		2>/dev/null || { \
+		echo "make: SYSTEM_PYTHON='$(SYSTEM_PYTHON)' is not Python 3.11, 3.12 or 3.13" \
+			"($$("$(SYSTEM_PYTHON)" --version 2>/dev/null || echo 'no such interpreter'))."; \
+		echo "make: point it at one, e.g. make SYSTEM_PYTHON=/usr/bin/python3.12 run"; exit 1; } >&2
 	$(SYSTEM_PYTHON) -m venv $(VENV)
 
 # Reinstalls only when the lock file or the package metadata changed.
@@ -99,6 +108,19 @@ coverage: bootstrap ## Combine the data of the last test runs: total, least-cove
 	@head -n 14 $(COVERAGE_DIR)/report.txt
 	@echo "Coverage of src/ and contexts/ (lines and branches, both runs, subprocesses included):" \
 		"$$($(COVERAGE) report --format=total)%  (HTML: $(COVERAGE_DIR)/html/index.html)"
+
+# The browser tests (tests/browser) drive Debian's chromium with Playwright; Playwright's own
+# browser downloads are never used. Installing the package needs root (sudo otherwise).
+chromium:
+	@command -v chromium >/dev/null || { \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends chromium; }
+
+screenshots: db chromium ## Look at the API docs and the admin's event flow in chromium: var/screenshots/*.png
+	$(DEV_ENV) DATABASE_URL="$(TEST_POSTGRES_URL)" SCREENSHOT_DIR=var/screenshots \
+		$(PY) -m pytest $(PYTEST_ARGS) tests/browser
+	@ls -1 var/screenshots/*.png
 
 bench-events: db
 	$(DEV_ENV) $(PY) bench/events.py

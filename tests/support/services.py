@@ -50,3 +50,17 @@ def require_postgres() -> None:
         return
     reason = "needs PostgreSQL: this run uses SQLite (make test runs the suite on both)"
     pytest.skip(reason)
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def require_chromium() -> str:
+    """The path of Debian's chromium (`make chromium` installs it); skip locally, fail in CI."""
+    if os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    message = f"no chromium at {CHROMIUM} (install it with `make chromium`)"
+    if running_in_ci():
+        pytest.fail(f"{message}; under CI=true this test is mandatory.")
+    pytest.skip(message)
+    raise AssertionError("unreachable")  # pragma: no cover
