@@ -10,11 +10,14 @@ def main() -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    from modulith.topology.model import TopologyError
+
     try:
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as error:
-        # A variable the settings need is missing: say which, in one line, not a traceback.
-        if not getattr(error, "variable", None):
+        # A variable the settings need is missing, or the topology cannot run: say what to fix,
+        # in one line, not a traceback.
+        if not getattr(error, "variable", None) and not isinstance(error, TopologyError):
             raise
         sys.exit(f"manage.py: {error}")
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-
-from config.settings.environment import VAR_DIR, env
+from config.settings.environment import VAR_DIR, MissingVariable, env
 from config.settings.topology import SHOP_SERVICE, SHOP_TOPOLOGY, TOPOLOGY_SERVICE
 
 
@@ -39,9 +37,10 @@ if _DATABASE_VARIABLE == "DATABASE_URL":
 else:
     _DATABASE_URL = env.str(_DATABASE_VARIABLE, default="")
     if not _DATABASE_URL:
-        raise ImproperlyConfigured(
-            f"Service {SHOP_SERVICE!r} of topology {SHOP_TOPOLOGY!r} keeps its tables in the "
-            f"database at {_DATABASE_VARIABLE}: set that variable to its URL."
+        raise MissingVariable(
+            _DATABASE_VARIABLE,
+            f"service {SHOP_SERVICE!r} of topology {SHOP_TOPOLOGY!r} keeps its tables in that "
+            "database (postgres://user:password@host:5432/name).",
         )
 # Contexts hosted by other services have no database here (modulith.topology.guard).
 DATABASES = {"default": _database(_DATABASE_URL)}

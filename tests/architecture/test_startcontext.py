@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import sqlite3
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +106,59 @@ def test_the_new_context_type_checks(project_with_new_context: Project) -> None:
     result = project_with_new_context.run(str(BIN / "mypy"), "contexts/loyalty", "tests/loyalty")
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_new_context_runs_in_every_committed_topology_without_an_edit(
+    project_with_new_context: Project,
+) -> None:
+    checked = project_with_new_context.manage("topology", "check", "--every")
+    shown = project_with_new_context.manage("topology", "--all", "--json", "--topology", "services")
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    services = {s["name"]: s for s in json.loads(shown.stdout)["services"]}
+    assert services["identity"]["contexts"] == ["identity", "loyalty"]
+
+
+def test_the_new_context_is_extracted_by_adding_it_to_a_topology_file(
+    project_with_new_context: Project, tmp_path: Path
+) -> None:
+    project = project_with_new_context
+    project.write(
+        "config/topologies/loyalty.toml",
+        '[services.shop]\ncontexts = ["*"]\nurl = "http://shop:8000"\n'
+        'database = "DATABASE_URL"\n\n'
+        '[services.loyalty]\ncontexts = ["loyalty"]\nurl = "${LOYALTY_URL:-http://loyalty:8000}"\n'
+        'database = "LOYALTY_DATABASE_URL"\n',
+    )
+    database = tmp_path / "loyalty.sqlite3"
+    as_loyalty = {
+        "SHOP_TOPOLOGY": "loyalty",
+        "SHOP_SERVICE": "loyalty",
+        "LOYALTY_DATABASE_URL": f"sqlite:///{database}",
+    }
+    try:
+        # The file's rules; a process's own (broker, keys) are the deployment's business.
+        checked = project.manage("topology", "check", "--topology", "loyalty")
+        loyalty = json.loads(project.manage("topology", "--json", **as_loyalty).stdout)
+        shop = json.loads(
+            project.manage(
+                "topology", "--json", SHOP_TOPOLOGY="loyalty", SHOP_SERVICE="shop"
+            ).stdout
+        )
+        migrated = project.manage("migrate", "--no-input", **as_loyalty)
+    finally:
+        project.restore()
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    (service,) = loyalty["services"]
+    assert service["contexts"] == ["loyalty"]
+    assert service["queues"] == ["ctx.loyalty"]
+    assert "/api/loyalty/" in service["routes"]
+    assert shop["services"][0]["remote_contexts"]["loyalty"] == "http://loyalty:8000"
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    with sqlite3.connect(database) as db:
+        tables = {
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    assert {"modulith_outboxmessage", "modulith_inboxmessage"} <= tables
+    assert not {t for t in tables if t.startswith(("auth_", "catalog_", "identity_", "orders_"))}

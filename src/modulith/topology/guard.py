@@ -34,9 +34,15 @@ def not_hosted_message(view: ServiceView, app_label: str, doing: str) -> str:
     service = placement.topology.service(host)
     if app_label in placement.hosts:
         what = f"context {app_label!r} is hosted by service {host!r}"
-        fix = f"call {app_label}'s api (served by {service.url() or host}) instead of its models"
     else:
         what = f"app {app_label!r} keeps its tables with service {host!r}"
+    if doing == "migrate":
+        fix = f"run this migrate in a process of service {host!r} (SHOP_SERVICE={host})"
+    elif app_label in placement.hosts:
+        fix = (
+            f"call the api of {app_label} (served by {service.url() or host}) instead of its models"
+        )
+    else:
         fix = f"do this in service {host!r}"
     return (
         f"Cannot {doing} {app_label} here: {what} in topology {placement.topology.name!r}, and "
