@@ -74,4 +74,8 @@ def browsing(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterat
         try:
             yield session
         finally:
+            # While Playwright runs, Django keeps the ORM calls of the test in a connection of
+            # their own (its connections are per context); close it, or it would keep the test
+            # database from being dropped at the end of the run.
+            connections.close_all()
             browser.close()
