@@ -254,6 +254,10 @@ def bench_latency(broker_url: str) -> dict[str, float]:
     purge_queue(broker_url)
     env = worker_env(broker_url=broker_url, transports={"listener": "celery"})
     env["LOG_LEVEL"] = "WARNING"
+    # As in production, not as in the tests (whose worker must let go of a test database that
+    # is dropped): DEBUG off, and the database connection kept from one task to the next.
+    env["DEBUG"] = "false"
+    env["DATABASE_CONN_MAX_AGE"] = "60"
     committed_at: dict[uuid.UUID, float] = {}
     with start_worker(queues=[QUEUE], env=env), celery_listener(), use_broker(broker_url):
         for index in range(LATENCY_SAMPLES + 20):
