@@ -267,7 +267,9 @@ def wrk(
     key_prefix: str = "",
 ) -> LoadResult:
     """`wrk -t2 -c16 -d<seconds>s`; a POST goes through bench/wrk/post.lua (fresh keys)."""
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"]
+    # A slow answer is a slow answer, not a failure: wrk's default timeout (2 s) would count
+    # the shop's slowest placements on a loaded machine as socket errors.
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "--timeout", "30s"]
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
     env = dict(os.environ)
