@@ -6,9 +6,11 @@ would have written (INSERT, UPDATE, DELETE), the events that would have been pub
 error the handler raises now. The inbox row is not touched and nothing is dispatched: events
 published meanwhile are dispatched only after a commit, which never comes.
 
-What a transaction cannot undo is not undone: a handler that calls a payment provider, sends an
-email itself or calls another service over HTTP does so during a dry run too. This project's
-handlers do such things through events and after-commit hooks, which a rollback discards.
+What a transaction cannot undo is not done: code about to call a payment provider or another
+service asks modulith.sideeffects.external_call() first, and during a dry run that stops the
+handler there; the result then says which call was skipped (`skipped_call`) and shows what the
+handler had done before it. Email goes out after commit (an on_commit hook), which a rollback
+discards.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from modulith.delivery import run_handler
 from modulith.envelope import Envelope
 from modulith.models import InboxMessage
 from modulith.outbox import publish_listeners
+from modulith.sideeffects import ExternalCallSkipped, dry_running
 from modulith.subscriptions import UnknownSubscriptionError, get_subscription
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
@@ -49,6 +52,9 @@ class DryRun:
     published: tuple[Envelope, ...]
     error: str = ""
     traceback: str = ""
+    # The call outside the databases the handler reached and the dry run did not make; the
+    # verdict is then unknown, and `writes` and `published` show what happened before it.
+    skipped_call: str = ""
 
 
 # The events published by the dry run in progress in this thread (None: no dry run).
@@ -76,12 +82,15 @@ def dry_run(*, subscription: str, envelope: Envelope) -> DryRun:
     writes: list[Write] = []
     published: list[Envelope] = []
     error: BaseException | None = None
+    skipped = ""
     token = _published.set(published)
     try:
         handler = get_subscription(subscription)
-        with _rolled_back(database_aliases(), writes):
+        with _rolled_back(database_aliases(), writes), dry_running():
             try:
                 run_handler(handler, envelope)
+            except ExternalCallSkipped as call:
+                skipped = str(call)
             except Exception as raised:  # noqa: BLE001 - the error is the answer
                 error = raised
     except UnknownSubscriptionError as unknown:
@@ -92,11 +101,12 @@ def dry_run(*, subscription: str, envelope: Envelope) -> DryRun:
         subscription=subscription,
         event_type=str(envelope.get("type", "")),
         event_id=str(envelope.get("id", "")),
-        succeeded=error is None,
+        succeeded=error is None and not skipped,
         writes=tuple(writes),
         published=tuple(published),
         error=f"{type(error).__name__}: {error}" if error else "",
         traceback="".join(traceback.format_exception(error)) if error else "",
+        skipped_call=skipped,
     )
 
 

@@ -26,6 +26,7 @@ from contexts.payments.providers.base import (
     ProviderReceipt,
     ProviderUnavailable,
 )
+from modulith.sideeffects import external_call
 
 T = TypeVar("T")
 
@@ -84,6 +85,8 @@ class GuardedProvider:
         )
 
     def _call(self, operation: Callable[[], T]) -> T:
+        # A dry run of a payments handler stops here rather than charge anybody.
+        external_call("a call to the payment provider")
         try:
             return self.breaker.call(self._within_timeout, operation)
         except pybreaker.CircuitBreakerError as open_circuit:

@@ -131,7 +131,7 @@ class Command(BaseCommand):
             action="store_true",
             help="Run the current handler on each chosen dead letter in a transaction that is "
             "rolled back, and show what it would write and publish, or the error it raises now. "
-            "Replays nothing; exits 1 if any would fail.",
+            "Replays nothing; exits 1 if any would fail or reaches a call outside the databases.",
         )
 
         action(
@@ -261,7 +261,10 @@ class Command(BaseCommand):
         failed = 0
         for letter in letters:
             result = dry_run_inbox_row(id=letter.id, database=letter.database)
-            verdict = "would succeed" if result.succeeded else "would FAIL"
+            if result.skipped_call:
+                verdict = f"UNKNOWN, stopped before {result.skipped_call}"
+            else:
+                verdict = "would succeed" if result.succeeded else "would FAIL"
             self.stdout.write(
                 f"{letter.database}#{letter.id}  {letter.subscription}  {letter.event_type}: "
                 f"{verdict}; {len(result.writes)} write(s), "
@@ -271,12 +274,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"  write on {write.database}: {write.sql}  {write.params}")
             for envelope in result.published:
                 self.stdout.write(f"  publish {envelope['type']}: {json.dumps(envelope['data'])}")
+            if result.error:
+                self.stdout.write(f"  error: {result.error}")
             if not result.succeeded:
                 failed += 1
-                self.stdout.write(f"  error: {result.error}")
         self.stdout.write(f"dry run of {len(letters)} dead letter(s); nothing was replayed")
         if failed:
-            raise CommandError(f"{failed} of {len(letters)} dry run(s) failed")
+            raise CommandError(f"{failed} of {len(letters)} dry run(s) failed or stopped early")
 
     def _purge(self, **_: Any) -> None:
         purged = purge_everywhere()
