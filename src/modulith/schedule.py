@@ -152,7 +152,13 @@ def ensure_schedule(*, using: str = "default") -> list[str]:
     if not router.allow_migrate_model(using, PeriodicTask):
         return []
     written: list[str] = []
-    for job in periodic_jobs():
+    jobs = periodic_jobs()
+    # The kernel's entries are named per service: those of another topology's services go.
+    stale = PeriodicTask.objects.using(using).filter(task__in=(RELAY_TASK, PURGE_TASK))
+    for name in stale.exclude(name__in=[job.name for job in jobs]).values_list("name", flat=True):
+        PeriodicTask.objects.using(using).filter(name=name).delete()
+        written.append(name)
+    for job in jobs:
         interval, _ = IntervalSchedule.objects.using(using).get_or_create(
             every=job.every_seconds, period=IntervalSchedule.SECONDS
         )

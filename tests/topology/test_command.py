@@ -91,3 +91,40 @@ def test_a_request_for_a_context_served_elsewhere_is_a_421_problem(run_as: RunAs
     body = json.loads(answer.content)
     assert body["service"] == "payments"
     assert "http://127.0.0.1:8105" in body["detail"]
+
+
+@pytest.mark.django_db
+def test_beat_sends_each_service_its_relay_and_each_context_its_jobs(run_as: RunAs) -> None:
+    from django_celery_beat.models import PeriodicTask
+
+    from modulith.schedule import ensure_schedule
+
+    ensure_schedule()  # the monolith's entries, as migrate left them
+    run_as("payments", "shop")
+
+    ensure_schedule()
+
+    queues = dict(PeriodicTask.objects.values_list("name", "queue"))
+    assert queues["modulith [shop]: relay outbox and due retries"] == "ctx.identity"
+    assert queues["modulith [payments]: relay outbox and due retries"] == "ctx.payments"
+    assert queues["modulith [payments]: purge old outbox and inbox rows"] == "ctx.payments"
+    assert queues["inventory: inventory.expire_reservations"] == "ctx.inventory"
+    # The monolith's relay would run in the shop's workers only: gone with the topology.
+    assert "modulith: relay outbox and due retries" not in queues
+
+
+def test_the_admin_lists_only_what_this_service_holds(run_as: RunAs) -> None:
+    from django.contrib import admin
+
+    from modulith.topology.startup import hide_models_held_elsewhere_from_admin
+
+    site = admin.AdminSite(name="topology-probe")
+    for model, model_admin in admin.site._registry.items():
+        site.register(model, type(model_admin))
+    run_as("payments", "shop")
+
+    hide_models_held_elsewhere_from_admin(site)
+
+    labels = {model._meta.app_label for model in site._registry}
+    assert "payments" not in labels
+    assert {"identity", "orders", "auth"} <= labels

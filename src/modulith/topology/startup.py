@@ -42,15 +42,16 @@ def verify_installed_contexts() -> None:
         )
 
 
-def hide_models_held_elsewhere_from_admin() -> None:
+def hide_models_held_elsewhere_from_admin(site: admin.AdminSite | None = None) -> None:
     """Unregister from the admin the models of apps held by other services (their pages would
     only raise ContextNotHostedHere)."""
     view = current_service()
     if view is None or not apps.is_installed("django.contrib.admin"):
         return
-    for model in list(admin.site._registry):
+    site = site or admin.site
+    for model in list(site._registry):
         if not view.holds_app(model._meta.app_label):
-            admin.site.unregister(model)
+            site.unregister(model)
 
 
 def _home_context(placement: Placement) -> str:
