@@ -108,6 +108,7 @@ def test_the_new_context_type_checks(project_with_new_context: Project) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_the_new_context_runs_in_every_committed_topology_without_an_edit(
     project_with_new_context: Project,
 ) -> None:
@@ -119,6 +120,7 @@ def test_the_new_context_runs_in_every_committed_topology_without_an_edit(
     assert services["identity"]["contexts"] == ["identity", "loyalty"]
 
 
+@pytest.mark.slow
 def test_the_new_context_is_extracted_by_adding_it_to_a_topology_file(
     project_with_new_context: Project, tmp_path: Path
 ) -> None:

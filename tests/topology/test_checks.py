@@ -61,13 +61,16 @@ def test_the_current_service_needs_its_database_broker_and_key(
     settings.CELERY_BROKER_URL = None
     settings.JWT_PRIVATE_KEY, settings.JWT_PRIVATE_KEY_FILE = "", "/nonexistent"
     settings.JWT_JWKS_URL, settings.JWT_PREVIOUS_PUBLIC_KEY_FILES = "", []
+    settings.SERVICE_PRIVATE_KEY, settings.SERVICE_PRIVATE_KEY_FILE = "", ""
+    settings.DEBUG = False
 
     problems = all_problems(view.placement, view=view, environ={})
 
     fixes = " ".join(p.fix for p in problems)
-    assert [p.rule for p in problems] == ["secrets", "secrets", "secrets"]
+    assert [p.rule for p in problems] == ["secrets"] * 4
     assert "set PAYMENTS_DATABASE_URL" in fixes
     assert "set CELERY_BROKER_URL" in fixes
+    assert "set SERVICE_PRIVATE_KEY_FILE" in fixes
     assert "JWT_JWKS_URL" in fixes
 
 

@@ -11,7 +11,8 @@ structural ones for the current topology):
 - every periodic job goes to a queue some service consumes;
 - no relation (foreign key, many-to-many) and no table is shared between services' databases;
 - this process's service has what it needs: its database URL, a broker when events cross
-  services, a key or a JWK Set to verify tokens with.
+  services, its own key to sign calls to other services, a key or a JWK Set to verify user
+  tokens with.
 """
 
 from __future__ import annotations
@@ -168,6 +169,18 @@ def _process_problems(view: ServiceView, environ: Mapping[str, str]) -> Iterator
             f"service {view.name!r} exchanges events with "
             f"{', '.join(view.remote_services)} through their queues, and no broker is set.",
             "set CELERY_BROKER_URL (the same broker for every service).",
+        )
+    signs_calls = bool(
+        getattr(settings, "SERVICE_PRIVATE_KEY", "")
+        or getattr(settings, "SERVICE_PRIVATE_KEY_FILE", "")
+        or getattr(settings, "DEBUG", False)  # development generates one (ADR 0013)
+    )
+    if view.remote_contexts and not signs_calls:
+        yield Problem(
+            "secrets",
+            f"service {view.name!r} calls the apis of {', '.join(view.remote_services)} and has "
+            "no key to sign those calls with.",
+            "set SERVICE_PRIVATE_KEY_FILE to a private key only this service's processes hold.",
         )
     has_key = bool(
         getattr(settings, "JWT_PRIVATE_KEY", "")
