@@ -8,7 +8,6 @@ in-process events; only the topology differs.
 
 from __future__ import annotations
 
-import email
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.e2e.scenarios import SCENARIOS, last_units_under_a_rush
 from tests.e2e.shop import Shop
-from tests.e2e.topologies import CONTEXTS, E2E_BROKER_URL, Workers
+from tests.e2e.topologies import CONTEXTS, E2E_BROKER_URL, Workers, emails_in
 from tests.support import services
 from tests.support.auth import BearerFactory
 from tests.support.workers import use_broker
@@ -65,14 +64,7 @@ class OnCelery:
         self.breaker = workers.breaker
 
     def emails_to(self, address: str) -> list[str]:
-        subjects = []
-        for path in sorted(self.mail_dir.glob("*.log")):
-            # The file backend writes each message followed by a line of 79 dashes.
-            for raw in path.read_text(errors="replace").split("-" * 79):
-                message = email.message_from_string(raw.strip())
-                if address in str(message.get("To", "")):
-                    subjects.append(str(message.get("Subject", "")))
-        return subjects
+        return emails_in(self.mail_dir, address)
 
     @contextmanager
     def payments_paused(self) -> Iterator[None]:

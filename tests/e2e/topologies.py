@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email
 import os
 import subprocess
 import sys
@@ -35,6 +36,18 @@ class Topology(Protocol):
 
     def payments_paused(self) -> AbstractContextManager[None]:
         """While the block runs, payments receives no events; they reach it after the block."""
+
+
+def emails_in(mail_dir: Path, address: str) -> list[str]:
+    """Subjects of the emails to `address` that Django's file backend wrote under `mail_dir`."""
+    subjects = []
+    for path in sorted(mail_dir.glob("*.log")):
+        # The file backend writes each message followed by a line of 79 dashes.
+        for raw in path.read_text(errors="replace").split("-" * 79):
+            message = email.message_from_string(raw.strip())
+            if address in str(message.get("To", "")):
+                subjects.append(str(message.get("Subject", "")))
+    return subjects
 
 
 # --- The Celery topology's processes (shared with tests/drills) ---------------------------------

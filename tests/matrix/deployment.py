@@ -1,0 +1,252 @@
+"""A committed topology deployed as an operator would, on this machine, for the matrix.
+
+For each service of config/topologies/<name>.toml: a PostgreSQL database and a login role of its
+own (tests.matrix.databases), `SHOP_SERVICE=<service> manage.py migrate` with that role, then a
+gunicorn, a Celery worker started without -Q and an `events relay`, all told nothing but
+SHOP_TOPOLOGY, SHOP_SERVICE, their own database URL, the services' URLs, the broker (RabbitMQ)
+and Redis. Each service signs its calls with a key of its own; only the service hosting identity
+holds identity's private key, the others verify user tokens with the JWK Set identity publishes.
+In front, nginx runs the configuration `manage.py topology gateway` writes.
+
+Processes of all services start at once and are waited for together: on two cores, starting
+twenty Django processes one after another would take most of the matrix's time.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from amqp.exceptions import NotFound
+from django.apps import apps
+from django.conf import settings
+from kombu import Connection
+
+from modulith.topology.model import load_topology
+from modulith.topology.placement import Placement, ServiceView, place
+from tests.e2e.topologies import WORKERS_BREAKER, start_relay
+from tests.extraction.server import bound_listener, serve_shop, service_env
+from tests.matrix.databases import ServiceDatabase, service_databases
+from tests.support.gateway import run_gateway, write_gateway_config
+from tests.support.jwt_keys import JwtKeys, generate_key, private_pem
+from tests.support.workers import ROOT, start_worker
+
+TOPOLOGY_DIR = ROOT / "config" / "topologies"
+HOME_CONTEXT = "identity"
+MIGRATE_TIMEOUT = 240
+_URL_VARIABLE = re.compile(r"\$\{(?P<name>[A-Z][A-Z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class Deployed:
+    topology: str
+    placement: Placement
+    gateway_url: str
+    databases: dict[str, ServiceDatabase]  # by service
+    urls: dict[str, str]  # the services' internal base URLs
+    mail_dir: Path
+
+    def app_host(self, app_label: str) -> str | None:
+        return self.placement.app_host(app_label)
+
+
+def placement_of(topology: str) -> Placement:
+    """The placement the deployed processes compute: the shop's contexts, no test contexts."""
+    contexts = [app.rsplit(".", 1)[-1] for app in settings.CONTEXT_APPS]
+    return place(load_topology(topology, TOPOLOGY_DIR), contexts, home_context=HOME_CONTEXT)
+
+
+def url_variable(view: ServiceView) -> str:
+    """The environment variable the topology reads the service's URL from."""
+    match = _URL_VARIABLE.search(view.service.url_template)
+    return match.group("name") if match else f"{view.name.upper().replace('-', '_')}_URL"
+
+
+@contextmanager
+def deploy(
+    topology: str,
+    *,
+    admin_url: str,
+    database_prefix: str,
+    broker_url: str,
+    redis_url: str,
+    nginx: str,
+    jwt_keys: JwtKeys,
+    service_keys: Callable[[str], Path],
+    work_dir: Path,
+) -> Iterator[Deployed]:
+    placement = placement_of(topology)
+    views = placement.views
+    purge_queues(broker_url, [queue for view in views for queue in view.queues])
+    bound = {view.name: bound_listener() for view in views}
+    urls = {name: url for name, (_, url) in bound.items()}
+    mail_dir = work_dir / "mail"
+    mail_dir.mkdir(parents=True, exist_ok=True)
+    names = [view.name for view in views]
+    with service_databases(admin_url, prefix=database_prefix, services=names) as databases:
+        shared = deployment_env(
+            topology,
+            views=views,
+            urls=urls,
+            broker_url=broker_url,
+            redis_url=redis_url,
+            mail_dir=mail_dir,
+        )
+        identity_url = urls[placement.hosts[HOME_CONTEXT]]
+        envs = {
+            view.name: {
+                **shared,
+                "SHOP_SERVICE": view.name,
+                view.service.database: databases[view.name].url,
+                "SERVICE_PRIVATE_KEY_FILE": str(service_keys(view.name)),
+                **identity_keys(view, jwt_keys, identity_url, work_dir),
+            }
+            for view in views
+        }
+
+        home_env = envs[placement.home]
+        with ThreadPoolExecutor(max_workers=1) as background:
+            gateway_config = background.submit(write_gateway_config, home_env, work_dir / "gateway")
+            migrate_all(envs)
+            config = gateway_config.result()
+        with ExitStack() as running:
+            starting: list[AbstractContextManager[Any]] = []
+            for view in views:
+                env = envs[view.name]
+                starting += [
+                    serve_shop(env, bound[view.name]),
+                    start_worker(queues=[], env=env, concurrency=1),
+                    start_relay(env),
+                ]
+            enter_together(running, starting)
+            gateway = running.enter_context(run_gateway(nginx, config))
+            yield Deployed(topology, placement, gateway, databases, urls, mail_dir)
+            # Leaving the stack stops every process before the databases are dropped.
+
+
+def deployment_env(
+    topology: str,
+    *,
+    views: tuple[ServiceView, ...],
+    urls: dict[str, str],
+    broker_url: str,
+    redis_url: str,
+    mail_dir: Path,
+) -> dict[str, str]:
+    """What every process of the deployment is told, whatever its service."""
+    env = service_env(
+        SHOP_TOPOLOGY=topology,
+        # The shop's own contexts only, as in production.
+        SHOP_TEST_APPS="false",
+        CELERY_BROKER_URL=broker_url,
+        REDIS_URL=redis_url,
+        EMAIL_URL=f"filemail:///{mail_dir}",
+        NUM_PROXIES="1",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        EVENT_RETRY_BASE_SECONDS="0.2",
+        EVENT_RETRY_MAX_SECONDS="2",
+        PAYMENTS_BREAKER_FAIL_MAX=str(WORKERS_BREAKER.fail_max),
+        PAYMENTS_BREAKER_RESET_SECONDS=str(WORKERS_BREAKER.reset_seconds),
+        PAYMENTS_PROVIDER_TIMEOUT_SECONDS=str(WORKERS_BREAKER.provider_timeout_seconds),
+        **{url_variable(view): urls[view.name] for view in views},
+    )
+    # Each service is told its own database only (added per service).
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def identity_keys(
+    view: ServiceView, jwt_keys: JwtKeys, identity_url: str, work_dir: Path
+) -> dict[str, str]:
+    """Identity's private key for the service hosting identity; its public keys for the rest."""
+    if HOME_CONTEXT in view.local_contexts:
+        return {
+            "JWT_PRIVATE_KEY_FILE": str(jwt_keys.current_private_file),
+            "JWT_PREVIOUS_PUBLIC_KEY_FILES": str(jwt_keys.previous_public_file),
+        }
+    return {
+        # A path where no key is: this service could not sign a user token if it tried.
+        "JWT_PRIVATE_KEY_FILE": str(work_dir / "identity-key-is-not-here.pem"),
+        "JWT_JWKS_URL": f"{identity_url}/.well-known/jwks.json",
+    }
+
+
+def migrate_all(envs: dict[str, dict[str, str]]) -> None:
+    """`manage.py migrate` for every service at once, each in a process of that service."""
+    processes = {
+        service: subprocess.Popen(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for service, env in envs.items()
+    }
+    failures = []
+    for service, process in processes.items():
+        output, _ = process.communicate(timeout=MIGRATE_TIMEOUT)
+        if process.returncode != 0:
+            failures.append(f"SHOP_SERVICE={service} manage.py migrate failed:\n{output}")
+    assert not failures, "\n\n".join(failures)
+
+
+def enter_together(stack: ExitStack, managers: list[AbstractContextManager[Any]]) -> None:
+    """Enter every context manager concurrently (each waits for its process to be ready) and
+    register one exit on `stack` that leaves them concurrently too (each waits for its process
+    to stop); if one fails to start, the others that started are stopped."""
+    with ThreadPoolExecutor(max_workers=len(managers)) as pool:
+        futures = [pool.submit(manager.__enter__) for manager in managers]
+    entered = [m for m, f in zip(managers, futures, strict=True) if f.exception() is None]
+
+    def leave_all() -> None:
+        with ThreadPoolExecutor(max_workers=len(entered) or 1) as pool:
+            for done in [pool.submit(m.__exit__, None, None, None) for m in entered]:
+                done.result()
+
+    errors = [f.exception() for f in futures if f.exception() is not None]
+    if errors:
+        leave_all()
+        raise errors[0]
+    stack.callback(leave_all)
+
+
+def purge_queues(broker_url: str, queues: list[str]) -> None:
+    """Leftovers of an aborted run would be delivered to this run's workers."""
+    with Connection(broker_url, connect_timeout=5) as connection:
+        for queue in queues:
+            channel = connection.channel()
+            try:
+                channel.queue_purge(queue)
+                channel.close()
+            except NotFound:
+                pass  # not declared yet: nothing to purge (and the broker closed the channel)
+
+
+def table_apps() -> dict[str, str]:
+    """Table name -> the app whose migrations create it, for every installed model."""
+    tables: dict[str, str] = {}
+    for model in apps.get_models(include_auto_created=True):
+        tables[model._meta.db_table] = model._meta.app_label
+    return tables
+
+
+def generated_service_keys(directory: Path) -> Callable[[str], Path]:
+    """service -> the private key file of that service, one new key per service name."""
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def key_of(service: str) -> Path:
+        path = directory / f"service-{service}-private.pem"
+        if not path.exists():
+            path.write_bytes(private_pem(generate_key()))
+        return path
+
+    return key_of
