@@ -52,7 +52,7 @@ def _jwt_key_settings(settings: Settings, jwt_keys: JwtKeys) -> None:
 
 @pytest.fixture(scope="session")
 def service_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The private key the test process signs its service tokens with (service "monolith")."""
+    """The private key the test process's service (SHOP_SERVICE) signs service tokens with."""
     path: Path = tmp_path_factory.mktemp("service-keys") / "service-private.pem"
     path.write_bytes(private_pem(generate_key()))
     return path

@@ -12,6 +12,7 @@ from django.db import connections
 from pytest_django.fixtures import Settings
 
 from modulith.remote.breakers import reset_breakers
+from modulith.remote.settings import this_service
 from tests.extraction.server import serve_shop, service_env
 from tests.support import services
 from tests.support.jwt_keys import JwtKeys
@@ -45,10 +46,12 @@ def modulith_settings(settings: Settings) -> Callable[..., None]:
 @pytest.fixture
 def remotes(modulith_settings: Callable[..., None]) -> Remotes:
     """remotes(catalog=url, ...): the remote api URLs for the test, as a topology derives them. The
-    other process is another process of this service ("monolith"), so calls are addressed to it."""
+    other process is another process of this (test) service, so calls are addressed to it."""
 
     def point(**urls: str) -> None:
-        modulith_settings(CONTEXT_REMOTES=urls, CONTEXT_SERVICES=dict.fromkeys(urls, "monolith"))
+        modulith_settings(
+            CONTEXT_REMOTES=urls, CONTEXT_SERVICES=dict.fromkeys(urls, this_service())
+        )
 
     return point
 
@@ -64,7 +67,7 @@ def extracted_service(
 ) -> Iterator[str]:
     """The base URL of another process serving every context (every context local there) from
     the test database, verifying tokens with the session's keys. It is another process of the
-    test process's own service ("monolith"), so it holds the same service key. Started once per
+    test process's own service, so it holds the same service key. Started once per
     module; it sees what tests commit, so the tests that use it are transactional."""
     with django_db_blocker.unblock():
         database = database_url(connections["default"].settings_dict)

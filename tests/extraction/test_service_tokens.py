@@ -20,6 +20,7 @@ from modulith.remote.credentials import (
     service_signing_key,
     verify_service_token,
 )
+from modulith.remote.settings import this_service
 from tests.extraction.listeners import unused_url
 from tests.support.jwt_keys import (
     JwtKeys,
@@ -30,6 +31,9 @@ from tests.support.jwt_keys import (
     service_claims,
     signed,
 )
+
+# This test process's service: SHOP_SERVICE (the monolith's only service when unset).
+ME = this_service()
 
 
 @pytest.fixture
@@ -43,9 +47,9 @@ def token_of(authorization: str) -> str:
 
 
 def test_a_token_this_service_minted_for_itself_verifies() -> None:
-    claims = verify_service_token(token_of(service_authorization("monolith")))
+    claims = verify_service_token(token_of(service_authorization(ME)))
 
-    assert (claims["iss"], claims["sub"], claims["aud"]) == ("monolith", "monolith", "monolith")
+    assert (claims["iss"], claims["sub"], claims["aud"]) == (ME, ME, ME)
     assert claims["token_type"] == "service"
     assert claims["exp"] - claims["iat"] == 300
 
@@ -64,13 +68,13 @@ def test_the_published_key_set_holds_the_signing_key_first(own_key: str) -> None
 
 
 def test_a_token_for_another_service_is_refused() -> None:
-    with pytest.raises(AuthenticationFailed, match="not addressed to service 'monolith'"):
+    with pytest.raises(AuthenticationFailed, match=f"not addressed to service '{ME}'"):
         verify_service_token(token_of(service_authorization("payments")))
 
 
 def test_an_expired_token_is_refused(service_key_file: Path) -> None:
     key = read_private_key(service_key_file)
-    expired = signed(service_claims(iat=1_000, exp=1_300), key)
+    expired = signed(service_claims(ME, ME, iat=1_000, exp=1_300), key)
 
     with pytest.raises(AuthenticationFailed, match="expired"):
         verify_service_token(expired)
@@ -80,12 +84,12 @@ def test_a_subject_other_than_the_issuer_is_refused(service_key_file: Path) -> N
     key = read_private_key(service_key_file)
 
     with pytest.raises(AuthenticationFailed, match="subject"):
-        verify_service_token(signed(service_claims(sub="catalog"), key))
+        verify_service_token(signed(service_claims(ME, ME, sub="catalog"), key))
 
 
 @pytest.mark.parametrize("missing", ["exp", "iat", "aud", "jti"])
 def test_a_token_without_a_required_claim_is_refused(service_key_file: Path, missing: str) -> None:
-    claims = service_claims()
+    claims = service_claims(ME, ME)
     del claims[missing]
 
     with pytest.raises(AuthenticationFailed):
@@ -102,7 +106,7 @@ def test_a_users_access_token_is_refused_even_when_signed_by_a_trusted_key(
 def test_an_hs256_token_keyed_with_the_public_key_is_refused(service_key_file: Path) -> None:
     public = read_private_key(service_key_file).public_key()
     forged = jwt.encode(
-        service_claims(),
+        service_claims(ME, ME),
         jwk_thumbprint(public),  # any secret: the algorithm is refused before the key matters
         algorithm="HS256",
         headers={"kid": jwk_thumbprint(public)},
@@ -116,7 +120,7 @@ def test_an_issuer_the_deployment_does_not_know_is_refused() -> None:
     stranger = generate_key()
 
     with pytest.raises(AuthenticationFailed, match="No service 'stranger' is known"):
-        verify_service_token(signed(service_claims(issuer="stranger"), stranger))
+        verify_service_token(signed(service_claims("stranger", ME), stranger))
 
 
 def test_an_unreachable_key_set_is_a_503_not_a_401(settings: Settings) -> None:
@@ -127,7 +131,7 @@ def test_an_unreachable_key_set_is_a_503_not_a_401(settings: Settings) -> None:
     orders_key = generate_key()
 
     with pytest.raises(KeySetUnavailable):
-        verify_service_token(signed(service_claims(issuer="orders"), orders_key))
+        verify_service_token(signed(service_claims("orders", ME), orders_key))
 
 
 def test_without_a_key_outside_development_signing_fails_saying_what_to_set(

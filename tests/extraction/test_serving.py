@@ -10,6 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from modulith.remote.credentials import service_authorization
+from modulith.remote.settings import this_service
 from tests.catalog.factories import ProductFactory
 from tests.extraction.conftest import Remotes
 from tests.extraction.listeners import unused_url
@@ -23,6 +24,11 @@ GET_PRODUCTS = "/internal/api/catalog/get_products/"
 QUOTE = "/internal/api/shipping/quote/"
 
 
+def ours() -> str:
+    """A service token of this process's service, for itself (another process of it calls)."""
+    return service_authorization(this_service())
+
+
 def post(path: str, body: Any, authorization: str | None = None) -> Any:
     client = APIClient()
     if authorization:
@@ -34,7 +40,7 @@ def post(path: str, body: Any, authorization: str | None = None) -> Any:
 def test_a_service_token_calls_an_api_function_and_gets_its_result_as_json() -> None:
     ProductFactory(sku="TEA-1", price="4.20")
 
-    response = post(GET_PRODUCTS, {"skus": ["TEA-1", "NOPE"]}, service_authorization("monolith"))
+    response = post(GET_PRODUCTS, {"skus": ["TEA-1", "NOPE"]}, ours())
 
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/json"
@@ -50,7 +56,7 @@ def test_a_declared_exception_answers_a_422_problem_that_names_it() -> None:
     response = post(
         QUOTE,
         {"lines": lines, "country": "DE", "currency": "USD"},
-        service_authorization("monolith"),
+        ours(),
     )
 
     assert response.status_code == 422
@@ -62,7 +68,7 @@ def test_a_declared_exception_answers_a_422_problem_that_names_it() -> None:
 
 
 def test_arguments_that_do_not_fit_the_hints_answer_a_400_problem_with_field_errors() -> None:
-    response = post(GET_PRODUCTS, {"skus": "TEA-1", "limit": 3}, service_authorization("monolith"))
+    response = post(GET_PRODUCTS, {"skus": "TEA-1", "limit": 3}, ours())
 
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
@@ -71,7 +77,7 @@ def test_arguments_that_do_not_fit_the_hints_answer_a_400_problem_with_field_err
 
 
 def test_a_body_that_is_not_json_answers_a_400_problem() -> None:
-    response = post(GET_PRODUCTS, b'{"skus": [', service_authorization("monolith"))
+    response = post(GET_PRODUCTS, b'{"skus": [', ours())
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "non_field_errors"
@@ -86,13 +92,13 @@ def test_a_call_without_a_token_answers_401() -> None:
 
 
 def test_a_service_token_signed_by_a_key_nobody_trusts_answers_401(jwt_keys: JwtKeys) -> None:
-    forged = signed(service_claims(), jwt_keys.stranger)
+    forged = signed(service_claims(this_service(), this_service()), jwt_keys.stranger)
 
     response = post(GET_PRODUCTS, {"skus": ["TEA-1"]}, f"Bearer {forged}")
 
     assert response.status_code == 401
     assert response.json()["detail"] == (
-        "The service token is signed by a key service 'monolith' does not publish."
+        f"The service token is signed by a key service {this_service()!r} does not publish."
     )
 
 
@@ -124,7 +130,7 @@ def test_a_customers_or_staff_token_answers_401(bearer: BearerFactory, roles: li
     ],
 )
 def test_anything_but_an_api_function_answers_404(path: str) -> None:
-    response = post(path, {}, service_authorization("monolith"))
+    response = post(path, {}, ours())
 
     assert response.status_code == 404
     assert response["Content-Type"] == PROBLEM
@@ -133,7 +139,7 @@ def test_anything_but_an_api_function_answers_404(path: str) -> None:
 def test_a_context_this_process_calls_remotely_is_not_served_here(remotes: Remotes) -> None:
     remotes(catalog=unused_url())
 
-    response = post(GET_PRODUCTS, {"skus": ["TEA-1"]}, service_authorization("monolith"))
+    response = post(GET_PRODUCTS, {"skus": ["TEA-1"]}, ours())
 
     assert response.status_code == 404
 

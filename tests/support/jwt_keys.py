@@ -87,9 +87,7 @@ def access_claims(**overrides: Any) -> dict[str, Any]:
     return claims
 
 
-def service_claims(
-    issuer: str = "monolith", audience: str = "monolith", **overrides: Any
-) -> dict[str, Any]:
+def service_claims(issuer: str, audience: str, **overrides: Any) -> dict[str, Any]:
     """The claims of a service token (modulith.remote.credentials) from `issuer` to `audience`."""
     now = int(time.time())
     claims: dict[str, Any] = {
