@@ -11,17 +11,11 @@ gateway that `manage.py topology gateway` generates in front. Payments' database
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 import redis
 from django.db import connection
@@ -30,13 +24,13 @@ from tests.drills.databases import Database, created_beside, migrate
 from tests.e2e.topologies import CONTEXTS, WORKERS_BREAKER, start_relay
 from tests.extraction.server import bound_listener, serve_shop, service_env
 from tests.support import services
+from tests.support.gateway import nginx_binary, serve_gateway
 from tests.support.jwt_keys import JwtKeys
-from tests.support.workers import ROOT, database_url, start_worker
+from tests.support.workers import database_url, start_worker
 
 # A Redis database of the drills' own for the Celery queues: the queue names (ctx.<context>)
 # are the same in every suite, and another suite's workers must not consume these messages.
 DRILL_BROKER_URL = os.environ.get("DRILL_REDIS_URL", "redis://127.0.0.1:6379/8")
-READY_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -55,12 +49,7 @@ def drill_broker_url() -> str:
 
 @pytest.fixture
 def nginx() -> str:
-    found = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
-    if found is None:
-        if services.running_in_ci():
-            pytest.fail("nginx is not installed; .ci/run installs it.")
-        pytest.skip("nginx is not installed; install it (apt-get install nginx) to run this.")
-    return found
+    return nginx_binary()
 
 
 @pytest.fixture
@@ -102,7 +91,7 @@ def payments_extracted(
             running.enter_context(start_relay(env))
         running.enter_context(serve_shop(shop, shop_bound))
         running.enter_context(serve_shop(payments, payments_bound))
-        gateway = running.enter_context(serve_gateway(nginx, shop, tmp_path))
+        gateway = running.enter_context(serve_gateway(nginx, shop, tmp_path / "gateway"))
         yield Deployment(
             base_url=gateway,
             shop_url=shop_url,
@@ -112,43 +101,3 @@ def payments_extracted(
         )
         # Leaving the ExitStack stops every process before the database is dropped and the
         # test database flushed: none may still hold a connection to either.
-
-
-@contextmanager
-def serve_gateway(nginx: str, env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    """nginx with the configuration `manage.py topology gateway` writes; yields its URL."""
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        port = probe.getsockname()[1]
-    prefix = tmp_path / "gateway"
-    prefix.mkdir()
-    config = prefix / "nginx.conf"
-    run = subprocess.run(
-        [sys.executable, "manage.py", "topology", "gateway",
-         "--output", str(config), "--listen", str(port)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr
-    process = subprocess.Popen(
-        [nginx, "-p", str(prefix), "-c", str(config), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=(prefix / "error.log").open("wb"),
-        start_new_session=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + READY_TIMEOUT
-        while True:
-            with suppress(httpx.TransportError):
-                if httpx.get(f"{base_url}/health/", timeout=5).status_code == 200:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx never answered:\n{(prefix / 'error.log').read_text()}")
-            time.sleep(0.1)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
