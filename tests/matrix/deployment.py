@@ -41,6 +41,7 @@ from tests.support.workers import ROOT, start_worker
 TOPOLOGY_DIR = ROOT / "config" / "topologies"
 HOME_CONTEXT = "identity"
 MIGRATE_TIMEOUT = 240
+THROTTLED = ("THROTTLE_TOKEN_RATE", "THROTTLE_REGISTER_RATE", "THROTTLE_ORDER_RATE")
 _URL_VARIABLE = re.compile(r"\$\{(?P<name>[A-Z][A-Z0-9_]*)")
 
 
@@ -150,6 +151,9 @@ def deployment_env(
         EMAIL_URL=f"filemail:///{mail_dir}",
         NUM_PROXIES="1",
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Every customer of the flow comes from 127.0.0.1, run after run: the per-address
+        # throttles of registration and log-in are not what the matrix proves.
+        **dict.fromkeys(THROTTLED, "100000/min"),
         EVENT_RETRY_BASE_SECONDS="0.2",
         EVENT_RETRY_MAX_SECONDS="2",
         PAYMENTS_BREAKER_FAIL_MAX=str(WORKERS_BREAKER.fail_max),
