@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from config.settings.environment import VAR_DIR, env
+from config.settings.topology import TOPOLOGY_HOME_CONTEXT, TOPOLOGY_PLACEMENT, TOPOLOGY_SERVICE
 
 AUTH_USER_MODEL = "identity.User"
 
@@ -15,11 +16,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Whether this service hosts identity, which issues the tokens: only its processes hold the
+# private key. Every other service verifies with the public keys identity publishes.
+JWT_ISSUER = TOPOLOGY_HOME_CONTEXT in TOPOLOGY_SERVICE.local_contexts
+_IDENTITY_URL = TOPOLOGY_PLACEMENT.host(TOPOLOGY_HOME_CONTEXT).url()
+
 # RS256 key material. In production the private key comes from JWT_PRIVATE_KEY (PEM text) or
 # JWT_PRIVATE_KEY_FILE; in development `make run` generates one under var/keys/.
 JWT_PRIVATE_KEY = env.str("JWT_PRIVATE_KEY", default="")
 JWT_PRIVATE_KEY_FILE = env.str(
-    "JWT_PRIVATE_KEY_FILE", default=str(VAR_DIR / "keys" / "jwt-private.pem")
+    "JWT_PRIVATE_KEY_FILE", default=str(VAR_DIR / "keys" / "jwt-private.pem") if JWT_ISSUER else ""
 )
 # Extra public keys (PEM files) still accepted for verification while keys rotate.
 JWT_PREVIOUS_PUBLIC_KEY_FILES = env.list("JWT_PREVIOUS_PUBLIC_KEY_FILES", default=[])
@@ -27,9 +33,11 @@ JWT_ACCESS_TOKEN_LIFETIME = timedelta(seconds=env.int("JWT_ACCESS_TOKEN_SECONDS"
 JWT_REFRESH_TOKEN_LIFETIME = timedelta(
     seconds=env.int("JWT_REFRESH_TOKEN_SECONDS", default=7 * 24 * 3600)
 )
-# An extracted service without the keys above verifies with the JWK Set published by identity
-# (https://<identity>/.well-known/jwks.json); empty in the monolith.
-JWT_JWKS_URL = env.str("JWT_JWKS_URL", default="")
+# A service that does not host identity verifies with the JWK Set identity's service publishes
+# (derived from the topology); empty where identity is hosted.
+JWT_JWKS_URL = env.str(
+    "JWT_JWKS_URL", default="" if JWT_ISSUER else f"{_IDENTITY_URL}/.well-known/jwks.json"
+)
 
 # Service-to-service calls: each service signs its calls with a key pair of its own, which no
 # other service holds, and publishes the public half at /.well-known/service-jwks.json

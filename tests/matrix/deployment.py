@@ -100,14 +100,13 @@ def deploy(
             redis_url=redis_url,
             mail_dir=mail_dir,
         )
-        identity_url = urls[placement.hosts[HOME_CONTEXT]]
         envs = {
             view.name: {
                 **shared,
                 "SHOP_SERVICE": view.name,
                 view.service.database: databases[view.name].url,
                 "SERVICE_PRIVATE_KEY_FILE": str(service_keys(view.name)),
-                **identity_keys(view, jwt_keys, identity_url, work_dir),
+                **identity_keys(view, jwt_keys),
             }
             for view in views
         }
@@ -166,19 +165,14 @@ def deployment_env(
     return env
 
 
-def identity_keys(
-    view: ServiceView, jwt_keys: JwtKeys, identity_url: str, work_dir: Path
-) -> dict[str, str]:
-    """Identity's private key for the service hosting identity; its public keys for the rest."""
-    if HOME_CONTEXT in view.local_contexts:
-        return {
-            "JWT_PRIVATE_KEY_FILE": str(jwt_keys.current_private_file),
-            "JWT_PREVIOUS_PUBLIC_KEY_FILES": str(jwt_keys.previous_public_file),
-        }
+def identity_keys(view: ServiceView, jwt_keys: JwtKeys) -> dict[str, str]:
+    """Identity's private key, for the service hosting identity only. The others are told
+    nothing: the topology makes them verify with the JWK Set identity's service publishes."""
+    if HOME_CONTEXT not in view.local_contexts:
+        return {}
     return {
-        # A path where no key is: this service could not sign a user token if it tried.
-        "JWT_PRIVATE_KEY_FILE": str(work_dir / "identity-key-is-not-here.pem"),
-        "JWT_JWKS_URL": f"{identity_url}/.well-known/jwks.json",
+        "JWT_PRIVATE_KEY_FILE": str(jwt_keys.current_private_file),
+        "JWT_PREVIOUS_PUBLIC_KEY_FILES": str(jwt_keys.previous_public_file),
     }
 
 

@@ -1,7 +1,8 @@
 """`manage.py ensure_dev_keys`: create the development JWT signing key if there is none.
 
 `make run` and `make test` call it. A deployment provides its own key (JWT_PRIVATE_KEY or
-JWT_PRIVATE_KEY_FILE) instead: every process must sign with the same one.
+JWT_PRIVATE_KEY_FILE) instead: every process of the service hosting identity must sign with the
+same one, and no other service holds it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ class Command(BaseCommand):
     help = "Create an RSA key pair for signing JWTs under var/keys/ unless a key is configured."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.JWT_ISSUER:
+            self.stdout.write("This service does not host identity: it holds no key of identity's.")
+            return
         if settings.JWT_PRIVATE_KEY:
             self.stdout.write("JWT_PRIVATE_KEY is set: no development key needed.")
             return
