@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from importlib.util import find_spec
 from pathlib import Path
@@ -87,6 +86,13 @@ def chains(metadata: Any, graph: grimp.ImportGraph) -> Iterator[list[Step]]:
     """Every chain of imports in a contract check's metadata, whatever its contract type."""
     if _is_link(metadata):
         yield [_step(metadata)]
+    elif isinstance(metadata, Mapping) and "chain" in metadata:
+        # A chain, plus other first imports that lead into the same chain (extra_firsts); the
+        # extra_lasts end it elsewhere and add no new place in the importing module.
+        chain = [_step(link) for link in metadata["chain"]]
+        yield chain
+        for first in metadata.get("extra_firsts", ()):
+            yield [_step(first), *chain[1:]]
     elif isinstance(metadata, list) and metadata and all(_is_link(item) for item in metadata):
         yield [_step(link) for link in metadata]
     elif isinstance(metadata, Mapping):
@@ -107,7 +113,8 @@ def _is_link(value: Any) -> bool:
 
 
 def _step(link: Mapping[str, Any]) -> Step:
-    lines = [number for number in link["line_numbers"] if number is not None]
+    # import-linter writes None (or -1 in layers) for a line it does not know.
+    lines = [number for number in link["line_numbers"] if number is not None and number > 0]
     return link["importer"], link["imported"], min(lines) if lines else None
 
 
@@ -140,12 +147,8 @@ def _module_place(module: str, line: int | None) -> tuple[str, int]:
 
 
 def _contract_key(contract: Contract) -> str:
-    """The contract's id in the ini file (`[importlinter:contract:<id>]`)."""
-    return str(getattr(contract, "contract_options", {}).get("id") or _slug(contract.name))
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """The contract's id in the ini file (`[importlinter:contract:<id>]`), else its name."""
+    return str(contract.contract_options.get("id", contract.name))
 
 
 def _contract_line(config: Path, contract: Contract) -> int:
