@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, NotFound, ValidationError
@@ -54,8 +55,18 @@ class RegisterView(CredentialsInBody):
     @extend_schema_serializer(component_name="RegistrationInput")
     class Input(StrictInput):
         email = serializers.EmailField(max_length=254)
+        # The password policy as far as a schema can state it (AUTH_PASSWORD_VALIDATORS: at
+        # least 8 characters, not all digits); the service also refuses common passwords and
+        # ones too close to the email or name, which no schema can say.
         password = serializers.CharField(
-            write_only=True, trim_whitespace=False, max_length=512, style={"input_type": "password"}
+            write_only=True,
+            trim_whitespace=False,
+            min_length=8,
+            max_length=512,
+            validators=[RegexValidator(r"[^0-9]", "The password must not be all digits.")],
+            style={"input_type": "password"},
+            help_text="At least 8 characters, not all digits, not a common password, not "
+            "close to the email address or name.",
         )
         name = serializers.CharField(max_length=150)
 

@@ -6,7 +6,7 @@ Anyone, without a token, may ask how many units of a sku are available.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
@@ -37,6 +37,13 @@ PROBLEM_409 = schema_errors.problem_response(
 
 
 STOCK_BELOW_RESERVED = "/problems/stock-below-reserved"
+
+
+@extend_schema_field(
+    {"type": "integer", "minimum": -1_000_000, "maximum": 1_000_000, "not": {"enum": [0]}}
+)
+class NonZeroIntegerField(serializers.IntegerField):
+    """An adjustment's delta: the schema says that zero is refused, as validate_delta does."""
 
 
 class StockItemOutput(serializers.Serializer):
@@ -103,7 +110,7 @@ class StockAdjustmentsView(APIView):
     pagination_class = BoundedLimitOffsetPagination
 
     class StockAdjustmentInput(StrictInput):
-        delta = serializers.IntegerField(
+        delta = NonZeroIntegerField(
             min_value=-1_000_000,
             max_value=1_000_000,
             help_text="Units to add (positive) or remove (negative); not zero.",

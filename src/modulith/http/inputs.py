@@ -2,7 +2,9 @@
 
 - `StrictInput` refuses fields it does not declare, so a misspelt or read-only field (a
   `customer_id` in a body) is a 400 instead of being silently dropped; the schema says so with
-  `additionalProperties: false` (see StrictInputExtension).
+  `additionalProperties: false` (see StrictInputExtension). It also refuses a value of another
+  JSON type than the schema states, which DRF would coerce: `"sku": 7` (a number for a string),
+  `"quantity": "2"`, `"quantity": true`, `"active": "yes"`, a number for a decimal string.
 - `BoundedListField` counts a list before it validates any item. DRF's ListField validates every
   item first and checks `max_length` afterwards, so a 1 MB body of 250,000 empty objects cost
   a worker a minute and hundreds of megabytes before being refused. (A ListSerializer, the
@@ -11,13 +13,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import get_doc
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 
 UNKNOWN_FIELD = "This field is not accepted."
 # A body of 100,000 unknown keys gets a short answer, not 100,000 errors.
@@ -37,6 +41,8 @@ class StrictInput(serializers.Serializer):
         )
         reported = sorted(unknown[:MAX_REPORTED_UNKNOWN_FIELDS])
         unknown_errors: dict[str, Any] = {str(name): [UNKNOWN_FIELD] for name in reported}
+        if isinstance(data, Mapping):
+            unknown_errors.update(self._json_type_errors(data))
         try:
             value = super().to_internal_value(data)
         except ValidationError as invalid:
@@ -44,8 +50,93 @@ class StrictInput(serializers.Serializer):
                 invalid.detail.update(unknown_errors)
             raise
         if unknown_errors:
-            raise ValidationError(unknown_errors, code="unknown_field")
+            raise ValidationError(unknown_errors, code="invalid")
         return value
+
+    def _json_type_errors(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        errors: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            value = data.get(name)
+            if field.read_only or value is None:
+                continue  # absent, or null: the field's own required/allow_null rules decide
+            expected = _json_type_of(field)
+            if expected is not None and not _is_json_type(value, expected):
+                errors[name] = [ErrorDetail(f"Must be a JSON {expected}.", code="invalid_type")]
+            elif isinstance(field, serializers.DecimalField) and not re.fullmatch(
+                decimal_pattern(field), value
+            ):
+                # DRF's Decimal() would also take "1e3", " 5", "+5" and other digits than 0-9.
+                errors[name] = [
+                    ErrorDetail("Must be a decimal number such as 12.50.", code="invalid")
+                ]
+        return errors
+
+
+def decimal_pattern(field: serializers.DecimalField) -> str:
+    """The decimal strings `field` accepts, as a regular expression (also the schema's pattern).
+
+    At most max_digits - decimal_places whole digits and decimal_places decimals, ASCII digits
+    only. A min_value of 0 drops the sign; a min_value of one unit of the last decimal (0.01 for
+    two decimals) also refuses zero, so that prices are positive by the pattern alone.
+    """
+    places = field.decimal_places if field.decimal_places is not None else 2
+    whole = (field.max_digits - places) if field.max_digits is not None else 20
+    fraction = rf"\.[0-9]{{0,{places}}}" if places else ""
+    unsigned = (
+        rf"(?:[0-9]{{1,{whole}}}(?:{fraction})?|\.[0-9]{{1,{places}}})"
+        if places
+        else (rf"[0-9]{{1,{whole}}}")
+    )
+    smallest = Decimal(1).scaleb(-places)
+    if field.min_value is not None and places and Decimal(field.min_value) == smallest:
+        nonzero_fraction = "|".join(
+            "0" * zeros + "[1-9]" + f"[0-9]{{0,{places - 1 - zeros}}}" for zeros in range(places)
+        )
+        positive = rf"(?:0*[1-9][0-9]{{0,{whole - 1}}}(?:{fraction})?|0*\.(?:{nonzero_fraction}))"
+        return rf"^{positive}$"
+    if field.min_value is not None and Decimal(field.min_value) >= 0:
+        return rf"^{unsigned}$"
+    return rf"^-?{unsigned}$"
+
+
+class DecimalStringExtension(OpenApiSerializerFieldExtension):
+    """A DecimalField's schema: a string matching decimal_pattern (drf-spectacular's own pattern
+    lets "" and "." through)."""
+
+    target_class = serializers.DecimalField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        # COERCE_DECIMAL_TO_STRING is on: decimals are strings both ways.
+        return {"type": "string", "format": "decimal", "pattern": decimal_pattern(self.target)}
+
+
+# JSON type of the value each field takes, as the schema states it; fields not listed are left to
+# their own validation (nested serializers and lists already refuse other types).
+_JSON_TYPES: tuple[tuple[type[serializers.Field], str], ...] = (
+    (serializers.BooleanField, "boolean"),
+    (serializers.IntegerField, "integer"),
+    (serializers.FloatField, "number"),
+    (serializers.CharField, "string"),
+    (serializers.DecimalField, "string"),
+    (serializers.UUIDField, "string"),
+    (serializers.DateTimeField, "string"),
+    (serializers.ChoiceField, "string"),
+)
+
+
+def _json_type_of(field: serializers.Field) -> str | None:
+    return next((name for kind, name in _JSON_TYPES if isinstance(field, kind)), None)
+
+
+def _is_json_type(value: Any, expected: str) -> bool:
+    if expected == "boolean":
+        return isinstance(value, bool)
+    if expected == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, str)
 
 
 class BoundedListField(serializers.ListField):
