@@ -22,7 +22,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
+        # Only this server's images: ReDoc's footer logo from its CDN is refused without a request.
+        "img-src 'self' data: blob:",
         "font-src 'self' data:",
         "connect-src 'self'",
         # ReDoc parses the schema in a web worker it creates from a blob.

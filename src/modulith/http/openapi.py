@@ -187,14 +187,9 @@ class RedocView(SpectacularRedocView):
     """ReDoc served entirely from this server (drf-spectacular-sidecar), without web fonts.
 
     ReDoc's bundle shows a logo from cdn.redoc.ly in its sidebar footer, unconditionally. The
-    page's Content-Security-Policy allows images from this server only, so the browser refuses
-    that one without sending the request, and ReDoc hides the image when it fails to load.
+    Content-Security-Policy of every HTML page (modulith.http.headers) allows images from this
+    server only, so the browser refuses that one without sending the request, and ReDoc hides
+    the image when it fails to load.
     """
 
     template_name = "modulith/redoc.html"
-
-    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
-        # Not in get(): a handler of its own would put this page into the OpenAPI schema.
-        response = super().finalize_response(request, response, *args, **kwargs)
-        response["Content-Security-Policy"] = "img-src 'self' data: blob:"
-        return response
