@@ -21,3 +21,8 @@ from config.settings.security import *  # noqa: F403
 from config.settings.logging import *  # noqa: F403
 from config.settings.operations import *  # noqa: F403
 from config.settings.contexts import *  # noqa: F403
+from config.settings.static import STATIC_ROOT
+
+# Loading the settings has one side effect, done last: the run-time directories they name, var/
+# (the development SQLite database) and var/static/ (which WhiteNoise expects to exist).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

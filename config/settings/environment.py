@@ -10,8 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 # Run-time files of a development checkout: the SQLite database, dev keys, collected static.
+# Created at the end of config/settings/__init__.py, the one side effect of loading settings.
 VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from config.settings.environment import DEBUG, VAR_DIR
 
 STATIC_URL = "static/"
+# Created at the end of config/settings/__init__.py: WhiteNoise warns at start-up about a
+# missing directory, even before collectstatic ran.
 STATIC_ROOT = VAR_DIR / "static"
-# WhiteNoise warns at start-up about a missing directory, even before collectstatic ran.
-STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
