@@ -252,7 +252,12 @@ def raw_publish(broker_url: str, envelopes: list[dict], *, through_exchange: boo
 def bench_latency(broker_url: str) -> dict[str, float]:
     reset_tables()
     purge_queue(broker_url)
-    env = worker_env(broker_url=broker_url, transports={"listener": "celery"})
+    # Persistent connections, as in production (the test kit's workers open one per task).
+    env = worker_env(
+        broker_url=broker_url,
+        transports={"listener": "celery"},
+        extra={"DATABASE_CONN_MAX_AGE": "60"},
+    )
     env["LOG_LEVEL"] = "WARNING"
     # As in production, not as in the tests (whose worker must let go of a test database that
     # is dropped): DEBUG off, and the database connection kept from one task to the next.

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from modulith.contexts import INPROCESS
 from modulith.delivery import Outcome, deliver
-from modulith.dispatch import mark_dispatched_safely, release_safely, sending
+from modulith.dispatch import Sender, mark_dispatched_safely, release_safely, sending
 from modulith.envelope import Envelope
 from modulith.marks import pending_marks
 
@@ -105,18 +105,32 @@ def dispatch_committed(alias: str, envelopes: list[Envelope]) -> None:
     event_ids = [envelope["id"] for envelope in envelopes]
     unsent = Counter(envelope["id"] for _, envelope in sends)
     marked = False
+    # Sent but not yet known to be at the broker: the sender batches broker messages (one
+    # round trip for all of them on Redis) and only its flush tells they arrived.
+    handed: list[str] = []
+
+    def flushed(sender: Sender) -> None:
+        sender.flush()
+        for event_id in handed:
+            unsent[event_id] -= 1
+        handed.clear()
+
     try:
-        with sending() as sender:
+        with sending(batched=True) as sender:
             for position, (subscription, envelope) in enumerate(sends):
                 if carrier is not None and position == len(sends) - 1:
+                    # Every other send must be at the broker before the mark can commit.
+                    flushed(sender)
                     carried = event_ids if len(event_ids) <= MARKS_PER_STATEMENT else []
                     outcome = deliver(subscription, envelope, mark_dispatched=carried)
                     # Only PROCESSED proves the mark committed; otherwise it is done below
                     # (where it changes nothing if it did commit).
                     marked = bool(carried) and outcome is Outcome.PROCESSED
+                    unsent[envelope["id"]] -= 1
                 else:
                     sender.send(subscription, envelope)
-                unsent[envelope["id"]] -= 1
+                    handed.append(envelope["id"])
+            flushed(sender)
     except Exception as error:
         failed = [event_id for event_id in event_ids if unsent[event_id] > 0]
         logger.warning(
