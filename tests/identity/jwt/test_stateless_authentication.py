@@ -339,3 +339,46 @@ def test_an_unreachable_jwks_url_answers_503_rather_than_blaming_the_token(
     response = get_whoami(api_client, token)
 
     assert_problem(response, 503)
+
+
+# --- Tokens verified once per process ---------------------------------------------------------
+
+
+def test_a_token_verified_once_is_answered_from_the_verified_tokens(
+    api_client: APIClient, jwt_keys: JwtKeys
+) -> None:
+    from modulith.http.authentication import verified_tokens
+
+    token = signed(access_claims(), jwt_keys.current)
+
+    first = get_whoami(api_client, token)
+
+    cached = verified_tokens.get(token.encode())
+    assert cached is not None
+    assert get_whoami(api_client, token).json() == first.json()
+    assert verified_tokens.get(token.encode()) is cached
+
+
+def test_a_verified_token_is_refused_once_it_expired(
+    api_client: APIClient, jwt_keys: JwtKeys
+) -> None:
+    # Expired 3 s ago: accepted within the 5 s leeway, for two seconds more.
+    expired = int(time.time()) - 3
+    token = signed(access_claims(exp=expired, iat=expired - 60), jwt_keys.current)
+    assert get_whoami(api_client, token).status_code == 200
+
+    time.sleep(max(0.0, expired + 5.05 - time.time()))
+
+    assert_unauthorized(get_whoami(api_client, token))
+
+
+def test_a_verified_token_is_verified_again_once_the_keys_changed(
+    api_client: APIClient, jwt_keys: JwtKeys, settings: Settings
+) -> None:
+    token = signed(access_claims(), jwt_keys.previous)
+    assert get_whoami(api_client, token).status_code == 200
+
+    # The previous key is no longer accepted: the token it signed must be refused at once.
+    settings.JWT_PREVIOUS_PUBLIC_KEY_FILES = []
+
+    assert_unauthorized(get_whoami(api_client, token))
