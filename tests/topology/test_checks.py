@@ -12,6 +12,7 @@ from pytest_django.fixtures import Settings
 
 from modulith.topology.checks import all_problems, api_call_graph, structural_problems
 from modulith.topology.placement import ServiceView
+from tests.support.jwt_keys import JwtKeys
 from tests.topology.conftest import placement_of
 
 RunAs = Callable[[str, str], ServiceView]
@@ -72,6 +73,22 @@ def test_the_current_service_needs_its_database_broker_and_key(
     assert "set CELERY_BROKER_URL" in fixes
     assert "set SERVICE_PRIVATE_KEY_FILE" in fixes
     assert "JWT_JWKS_URL" in fixes
+
+
+def test_a_service_other_than_identitys_may_not_hold_identitys_key(
+    run_as: RunAs, settings: Settings, jwt_keys: JwtKeys
+) -> None:
+    view = run_as("payments", "payments")
+    settings.JWT_PRIVATE_KEY_FILE = str(jwt_keys.current_private_file)
+    settings.SERVICE_PRIVATE_KEY_FILE = "/run/secrets/payments.pem"
+    settings.CELERY_BROKER_URL = "amqp://broker//"
+
+    problems = all_problems(view.placement, view=view, environ={"PAYMENTS_DATABASE_URL": "x"})
+
+    assert [(p.rule, p.fix.split(":")[0]) for p in problems] == [
+        ("secrets", "unset JWT_PRIVATE_KEY and JWT_PRIVATE_KEY_FILE on this service")
+    ]
+    assert "only the service hosting identity ('shop')" in problems[0].message
 
 
 def test_the_command_checks_every_file(capsys: pytest.CaptureFixture[str]) -> None:

@@ -182,9 +182,20 @@ def _process_problems(view: ServiceView, environ: Mapping[str, str]) -> Iterator
             "no key to sign those calls with.",
             "set SERVICE_PRIVATE_KEY_FILE to a private key only this service's processes hold.",
         )
-    has_key = bool(
+    holds_identity_key = bool(
         getattr(settings, "JWT_PRIVATE_KEY", "")
         or os.path.exists(getattr(settings, "JWT_PRIVATE_KEY_FILE", "") or "")
+    )
+    if holds_identity_key and not view.is_home:
+        yield Problem(
+            "secrets",
+            f"service {view.name!r} holds the private key that signs user tokens, which only "
+            f"the service hosting identity ({view.placement.home!r}) may hold.",
+            "unset JWT_PRIVATE_KEY and JWT_PRIVATE_KEY_FILE on this service: it verifies user "
+            "tokens with the JWK Set of identity's service (JWT_JWKS_URL, derived).",
+        )
+    has_key = bool(
+        holds_identity_key
         or getattr(settings, "JWT_JWKS_URL", "")
         or getattr(settings, "JWT_PREVIOUS_PUBLIC_KEY_FILES", [])
     )
