@@ -22,7 +22,7 @@ RESULTS_DIR := var/test-results
 PYTEST_ARGS ?= -p no:cacheprovider
 
 .PHONY: run test bootstrap db hooks lint static-checks coverage-erase test-sqlite test-postgres \
-	coverage chromium screenshots bench bench-smoke bench-tools bench-events bench-edge lock clean
+	coverage chromium screenshots bench bench-smoke bench-tools bench-events bench-edge fuzz lock clean
 
 # The relay and the server each run as a job of their own (set -m): Ctrl-C reaches only the
 # recipe's shell, whose trap stops both jobs (the server's autoreloader child included) and exits
@@ -141,6 +141,11 @@ bench-tools:
 # The costliest request per endpoint against gunicorn: CPU time and peak memory of the worker.
 bench-edge: db
 	$(PY) bench/edge.py
+
+# The long schemathesis run (all checks, valid and invalid data, as anonymous, customer and
+# staff) against gunicorn; FUZZ_EXAMPLES per operation and mode (default 60). docs/edge.md.
+fuzz: db
+	$(PY) bench/fuzz.py
 
 lock: ## Re-pin every dependency after editing requirements.in.
 	$(PY) -m pip install --quiet -r requirements.in

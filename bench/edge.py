@@ -293,17 +293,28 @@ def log_in(base: str, email: str, password: str) -> str:
     return str(json.loads(body)["access"])
 
 
-def main() -> None:
+@contextmanager
+def demo_shop() -> Iterator[tuple[str, int, dict[str, str]]]:
+    """gunicorn over the migrated demo database: its URL, worker pid and tokens by caller
+    ("" anonymous, "customer", "staff")."""
     ensure_database(DATABASE_URL)
     manage("migrate", "--noinput", "-v", "0")
     manage("ensure_dev_keys", debug=True)
     manage("demo")
     with gunicorn() as (base, worker):
-        tokens = {
-            "": "",
-            "customer": log_in(base, "customer@example.com", "Shop-Customer-Demo-1"),
-            "staff": log_in(base, "staff@example.com", "Shop-Staff-Demo-1"),
-        }
+        yield (
+            base,
+            worker,
+            {
+                "": "",
+                "customer": log_in(base, "customer@example.com", "Shop-Customer-Demo-1"),
+                "staff": log_in(base, "staff@example.com", "Shop-Staff-Demo-1"),
+            },
+        )
+
+
+def main() -> None:
+    with demo_shop() as (base, worker, tokens):
         print(f"gunicorn worker {worker}; bodies up to {LIMIT} bytes")
         print(
             f"{'endpoint':28} {'body':28} {'status':>6} {'wall s':>7} {'cpu s':>6} "

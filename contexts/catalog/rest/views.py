@@ -84,6 +84,12 @@ class ProductCollectionView(APIView):
         )
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            # DRF takes `?min_price=` for an absent value; the schema's pattern refuses it.
+            blank = [
+                name for name in ("min_price", "max_price") if self.initial_data.get(name) == ""
+            ]
+            if blank:
+                raise ValidationError({name: ["A number is required."] for name in blank})
             low, high = attrs.get("min_price"), attrs.get("max_price")
             if low is not None and high is not None and low > high:
                 raise ValidationError({"max_price": ["Must not be lower than min_price."]})
