@@ -11,7 +11,7 @@ from modulith.contexts import all_contexts
 from modulith.topology.checks import startup_problems
 from modulith.topology.guard import current_service
 from modulith.topology.model import TopologyError
-from modulith.topology.placement import Placement, place
+from modulith.topology.placement import place
 
 
 def verify_installed_contexts() -> None:
@@ -23,7 +23,7 @@ def verify_installed_contexts() -> None:
     if list(placement.hosts) != installed:
         # An app added to INSTALLED_APPS after the settings derived the placement (or a label
         # that is not the last part of its app's name): place again over the real registry.
-        placement = place(placement.topology, installed, home_context=_home_context(placement))
+        placement = place(placement.topology, installed, home_context=_home_context())
         late = [c for c in installed if c not in view.placement.hosts]
         elsewhere = [c for c in late if placement.hosts[c] != view.name]
         if elsewhere:
@@ -54,5 +54,5 @@ def hide_models_held_elsewhere_from_admin(site: admin.AdminSite | None = None) -
             site.unregister(model)
 
 
-def _home_context(placement: Placement) -> str:
+def _home_context() -> str:
     return str(getattr(settings, "TOPOLOGY_HOME_CONTEXT", ""))
