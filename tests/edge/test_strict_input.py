@@ -84,3 +84,10 @@ def test_an_all_digit_password_is_refused_by_the_schema_s_rule() -> None:
     response = APIClient().post("/api/identity/register/", body, format="json")
 
     assert "password" in fields_of(response)
+
+
+@pytest.mark.django_db
+def test_a_refresh_token_of_blanks_is_a_wrong_token_not_a_blank_field() -> None:
+    response = APIClient().post("/api/identity/token/refresh/", {"refresh": "   "}, format="json")
+
+    assert response.status_code == 401

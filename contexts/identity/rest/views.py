@@ -135,7 +135,8 @@ class TokenRefreshView(CredentialsInBody):
 
     @extend_schema_serializer(component_name="TokenRefreshInput")
     class Input(StrictInput):
-        refresh = serializers.CharField()
+        # Untrimmed: a token of blanks is a wrong token (401), not a blank field (400).
+        refresh = serializers.CharField(trim_whitespace=False)
 
     Output = TokenPairOutput
 
@@ -162,7 +163,8 @@ class LogoutView(CredentialsInBody):
 
     @extend_schema_serializer(component_name="LogoutInput")
     class Input(StrictInput):
-        refresh = serializers.CharField()
+        # Untrimmed: a token of blanks is a wrong token (401), not a blank field (400).
+        refresh = serializers.CharField(trim_whitespace=False)
 
     @extend_schema(
         operation_id="identity_logout",
