@@ -22,7 +22,8 @@ RESULTS_DIR := var/test-results
 PYTEST_ARGS ?= -p no:cacheprovider
 
 .PHONY: run test bootstrap db hooks lint static-checks coverage-erase test-sqlite test-postgres \
-	coverage chromium screenshots bench bench-smoke bench-tools bench-events bench-edge fuzz lock clean
+	coverage chromium screenshots bench bench-smoke bench-tools bench-events bench-edge fuzz lock clean \
+	up down prod-check
 
 # The relay and the server each run as a job of their own (set -m): Ctrl-C reaches only the
 # recipe's shell, whose trap stops both jobs (the server's autoreloader child included) and exits
@@ -36,6 +37,26 @@ run: db ## Serve the shop on http://127.0.0.1:8000 with the embedded defaults.
 	stop() { kill -TERM -- -$$relay -$$web 2>/dev/null; wait 2>/dev/null; }; \
 	trap 'stop; exit 0' INT TERM; \
 	wait -n; status=$$?; stop; exit $$status
+
+# The production-like run (deploy/up.py): TOPOLOGY's services against this machine's
+# PostgreSQL, RabbitMQ and Redis, DEBUG off, under honcho. Ctrl-C stops it; `make down` stops one
+# running elsewhere, `make down DROP=1` also drops its databases, roles and var/up/.
+TOPOLOGY ?= monolith
+up: bootstrap ## Serve TOPOLOGY production-like behind the nginx gateway, with Flower and a mail catcher.
+	@$(PY) -m deploy.up start --topology $(TOPOLOGY)
+
+down: bootstrap
+	@$(PY) -m deploy.up down $(if $(DROP),--drop)
+
+# `check --deploy` with the production settings: DEBUG off, the SECRET_KEY and JWT key of
+# PROD_ENV (made once by `manage.py production_env` when missing), static files collected.
+PROD_ENV ?= var/up/production.env
+prod-check: bootstrap ## Django's deployment checks with the production environment.
+	@DEBUG=true $(PY) manage.py production_env $(PROD_ENV)
+	@set -a && . $(PROD_ENV) && set +a && ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost} \
+		$(PY) manage.py collectstatic --no-input -v 0 && \
+		ALLOWED_HOSTS=$${ALLOWED_HOSTS:-localhost} \
+		$(PY) manage.py check --deploy --fail-level WARNING
 
 test: bootstrap static-checks lint coverage-erase test-sqlite test-postgres coverage ## Everything CI runs.
 

@@ -35,6 +35,8 @@ from django.core.exceptions import ImproperlyConfigured
 ALGORITHM = "RS256"
 MINIMUM_KEY_BITS = 2048
 DEVELOPMENT_KEY_BITS = 2048
+# Production keys: longer-lived than a development one, so a little stronger.
+PRODUCTION_KEY_BITS = 3072
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,13 @@ def create_development_key(path: Path) -> bool:
     """Write a new RSA private key to `path` (and its public half beside it), unless the file
     exists. True if this call created it. Safe when several processes race to create it: exactly
     one wins, and the others read its key."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=DEVELOPMENT_KEY_BITS)
+    return create_key_pair(path, bits=DEVELOPMENT_KEY_BITS)
+
+
+def create_key_pair(path: Path, *, bits: int) -> bool:
+    """A new RSA key of `bits` bits: the private key at `path` (readable by its owner only), the
+    public half at public_key_path(path). False, and nothing written, if `path` exists."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
     private_pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,

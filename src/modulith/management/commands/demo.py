@@ -1,4 +1,4 @@
-"""`manage.py demo`: load every context's demo data, idempotently, in INSTALLED_APPS order.
+"""`manage.py demo`: load the demo data of every context this service hosts, idempotently.
 
 A context offers demo data with a module `<context>/demo.py` defining `load(*, out) -> None`.
 """
@@ -11,14 +11,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from modulith.contexts import all_contexts
+from modulith.contexts import local_contexts
 
 
 class Command(BaseCommand):
     help = "Load demo data for every context (safe to run again)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for context in all_contexts():
+        for context in local_contexts():
             module = f"{context.name}.demo"
             if find_spec(module) is None:
                 continue
