@@ -410,7 +410,10 @@ def print_report(figures: Figures, kernel: dict[str, dict[str, float]]) -> None:
         for side in ("shop", "baseline"):
             if figures.has(row + ":failed", side):
                 failed = sum(figures.values[(row + ":failed", side)])
-                print(f"    !! {side}: {failed:.0f} requests failed (non-2xx or socket errors)")
+                print(
+                    f"    !! {side}: {failed:.0f} requests failed (non-2xx answers or socket"
+                    " errors); wrk counts the answers among the requests per second"
+                )
     for broker in BROKERS:
         saga, handlers = f"saga:{broker}", f"handlers:{broker}"
         orders_per_s = figures.median(saga, "shop")
