@@ -108,8 +108,11 @@ lint: bootstrap ## Architecture lint: contracts, system and boundary checks, Ope
 coverage-erase:
 	rm -rf $(COVERAGE_DIR) && mkdir -p $(COVERAGE_DIR) $(RESULTS_DIR)
 
+# The SQLite pass leaves out the slow suites (real processes, topologies, browsers, fuzzing):
+# they run once, in the PostgreSQL pass, which every deployment shape uses.
 test-sqlite: db
-	$(DEV_ENV) $(COVERAGE) run -m pytest $(PYTEST_ARGS) --junitxml=$(RESULTS_DIR)/sqlite.xml
+	$(DEV_ENV) $(COVERAGE) run -m pytest $(PYTEST_ARGS) -m "not slow" \
+		--junitxml=$(RESULTS_DIR)/sqlite.xml
 
 test-postgres: db
 	@status=0; $(PY) -m tests.support.probe "$(TEST_POSTGRES_URL)" || status=$$?; \
