@@ -11,10 +11,11 @@ catcher) and runs it under honcho, which interleaves the logs with a prefix per 
 stops every process on Ctrl-C. Once the gateway answers it loads the demo data and prints the
 URLs. DEBUG is off: the secrets come from var/up/production.env (`manage.py production_env`).
 
-Everything it makes lives under var/up/ and in databases and roles named `<UP_PREFIX>_<service>`
-(default prefix `shop_up`); `down --drop` removes both. PostgreSQL, RabbitMQ and Redis come from
-UP_ADMIN_DATABASE_URL, CELERY_BROKER_URL and REDIS_URL (local defaults below); the ports from
-UP_GATEWAY_PORT, UP_FLOWER_PORT, UP_SMTP_PORT, UP_MAIL_PORT and the topology's URL variables.
+Everything it makes lives under var/up/ (UP_STATE_DIR) and in databases and roles named
+`<UP_PREFIX>_<service>` (default prefix `shop_up`); `down --drop` removes both. PostgreSQL,
+RabbitMQ and Redis come from UP_ADMIN_DATABASE_URL, CELERY_BROKER_URL and REDIS_URL (local
+defaults below); the ports from UP_GATEWAY_PORT, UP_FLOWER_PORT, UP_SMTP_PORT, UP_MAIL_PORT and
+the topology's URL variables.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ import psycopg
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parents[1]
-STATE = ROOT / "var" / "up"
+# Everything `make up` writes (a test points it elsewhere).
+STATE = Path(os.environ.get("UP_STATE_DIR") or ROOT / "var" / "up").resolve()
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 READY_TIMEOUT = 180.0
@@ -82,7 +84,8 @@ class Options:
 
 def describe(topology: str) -> dict[str, Any]:
     """`manage.py topology --all --json` for `topology`: services, contexts, URLs, databases."""
-    env = {**os.environ, "DEBUG": "true", "SHOP_TOPOLOGY": topology}
+    # Read by a monolith process: one of a topology of several services would need SHOP_SERVICE.
+    env = {**os.environ, "DEBUG": "true", "SHOP_TOPOLOGY": "monolith"}
     env.pop("SHOP_SERVICE", None)
     run = subprocess.run(
         [PYTHON, "manage.py", "topology", "--all", "--json", "--topology", topology],
@@ -178,7 +181,7 @@ def provision(options: Options, service: str) -> str:
 
 
 def drop(options: Options) -> None:
-    pattern = f"{options.prefix}\\_%"
+    pattern = options.prefix.replace("_", "\\_") + "\\_%"  # "_" alone matches any character
     with psycopg.connect(options.admin_url, autocommit=True) as admin:
         databases = admin.execute(
             "SELECT datname FROM pg_database WHERE datname LIKE %s", (pattern,)

@@ -1,0 +1,153 @@
+"""`make up`'s entry point (python -m deploy.up start), as a user runs it: the purchase flow
+through the gateway it prints, for the monolith and for payments extracted; Ctrl-C (SIGINT to its
+process group, as a terminal sends it) stops every process, and `down --drop` removes what it
+made. The emails are read from the mail catcher's API: they really went over SMTP.
+
+PostgreSQL only, with RabbitMQ, Redis and nginx: the PostgreSQL pass of `make test` runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from django.db import connection
+
+from tests.e2e.scenarios import happy_path
+from tests.e2e.shop import Shop
+from tests.e2e.topologies import WORKERS_BREAKER, Breaker
+from tests.extraction.server import NOT_INHERITED
+from tests.matrix.databases import with_database
+from tests.matrix.deployment import THROTTLED, placement_of, url_variable
+from tests.support import services
+from tests.support.auth import BearerFactory
+from tests.support.gateway import nginx_binary
+from tests.support.jwt_keys import JwtKeys
+from tests.support.workers import ROOT, database_url
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.rabbitmq]
+
+START_TIMEOUT = 300
+STOP_TIMEOUT = 60
+SETTLE_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return int(probe.getsockname()[1])
+
+
+class MailCatcher:
+    """The e2e scenarios' view of the deployment: emails as the catcher received them."""
+
+    breaker: Breaker = WORKERS_BREAKER
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def emails_to(self, address: str) -> list[str]:
+        messages = httpx.get(f"{self.base_url}/messages/", timeout=10).json()["messages"]
+        return [m["subject"] for m in messages if address in m["recipients"]["to"]]
+
+    def payments_paused(self) -> Iterator[None]:
+        raise NotImplementedError("the flow run here never holds payments back")
+
+
+def up_env(topology: str, state: Path, jwt_keys: JwtKeys) -> dict[str, str]:
+    """The test process's environment minus its own configuration, plus free ports and a
+    database prefix of this test database's, so nothing collides with a user's `make up`."""
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in NOT_INHERITED and name != "DATABASE_URL"
+    }
+    urls = {
+        url_variable(view): f"http://127.0.0.1:{free_port()}"
+        for view in placement_of(topology).views
+    }
+    state.mkdir(parents=True)
+    # The deployment signs with the test session's identity key, so Shop's staff tokens verify.
+    (state / "production.env").write_text(
+        "DEBUG=false\n"
+        "SECRET_KEY=make-up-test-only-" + "x" * 50 + "\n"
+        f"JWT_PRIVATE_KEY_FILE={jwt_keys.current_private_file}\n"
+        f"JWT_PREVIOUS_PUBLIC_KEY_FILES={jwt_keys.previous_public_file}\n"
+    )
+    return {
+        **inherited,
+        **urls,
+        **dict.fromkeys(THROTTLED, "100000/min"),
+        "SHOP_TEST_APPS": "false",
+        "UP_STATE_DIR": str(state),
+        "UP_PREFIX": f"test_{connection.settings_dict['NAME'].removeprefix('test_')}_up",
+        # The server's maintenance database: this run's test database may not exist yet.
+        "UP_ADMIN_DATABASE_URL": with_database(database_url(connection.settings_dict), "postgres"),
+        "CELERY_BROKER_URL": services.require(services.RABBITMQ_URL, 5672, "RabbitMQ"),
+        "REDIS_URL": services.require(services.REDIS_URL, 6379, "Redis"),
+        "UP_GATEWAY_PORT": str(free_port()),
+        "UP_FLOWER_PORT": str(free_port()),
+        "UP_SMTP_PORT": str(free_port()),
+        "UP_MAIL_PORT": str(free_port()),
+    }
+
+
+@contextmanager
+def make_up(topology: str, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "deploy.up", "start", "--topology", topology],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        subprocess.run(
+            [sys.executable, "-m", "deploy.up", "down", "--drop"], cwd=ROOT, env=env, check=True
+        )
+
+
+def wait_for_banner(process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until `make up` prints where it serves (after migrations, demo data and every process)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while "make up: topology" not in log.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"make up did not come up:\n{log.read_text(errors='replace')[-6000:]}")
+        time.sleep(1)
+
+
+@pytest.mark.parametrize("topology", ["monolith", "payments"])
+def test_make_up_serves_the_purchase_flow_and_stops_on_ctrl_c(
+    topology: str,
+    jwt_keys: JwtKeys,
+    bearer: BearerFactory,
+    tmp_path: Path,
+) -> None:
+    services.require_postgres()
+    nginx_binary()
+    env = up_env(topology, tmp_path / "up", jwt_keys)
+    log = tmp_path / "make-up.log"
+    with make_up(topology, env, log) as process:
+        wait_for_banner(process, log)
+        gateway = f"http://127.0.0.1:{env['UP_GATEWAY_PORT']}"
+        assert httpx.get(f"{gateway}/api/docs/", timeout=10).status_code == 200  # static files
+        products = httpx.get(f"{gateway}/api/catalog/products/", timeout=10).json()
+        assert products["count"] >= 20  # the demo data
+        assert httpx.get(f"http://127.0.0.1:{env['UP_FLOWER_PORT']}/", timeout=10).is_success
+
+        shop = Shop(base_url=gateway, timeout=SETTLE_TIMEOUT, bearer=bearer)
+        happy_path(shop, MailCatcher(f"http://127.0.0.1:{env['UP_MAIL_PORT']}"))
+
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        assert process.wait(timeout=STOP_TIMEOUT) == 0, log.read_text(errors="replace")[-4000:]
