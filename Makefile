@@ -102,6 +102,7 @@ lint: bootstrap ## Architecture lint: contracts, system and boundary checks, Ope
 	$(DEV_ENV) $(PY) manage.py contextmap --check
 	$(DEV_ENV) $(PY) manage.py openapi_contracts --check
 	$(DEV_ENV) $(PY) manage.py topology check --every
+	$(PY) -m deploy.manifests check
 	$(BIN)/pre-commit validate-config .pre-commit-config.yaml
 	$(BIN)/actionlint
 
