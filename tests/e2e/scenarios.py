@@ -20,8 +20,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.e2e.shop import Customer, Shop, expect, unique_sku, wait_until
+from tests.e2e.shop import Customer, Shop, expect, unique_sku
 from tests.e2e.topologies import Topology
+from tests.support.waiting import wait_until
 
 
 def placed(customer: Customer, lines: dict[str, int], card: str) -> str:

@@ -7,7 +7,6 @@ code works whether events are delivered in-process or by Celery workers in other
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ import httpx
 
 from modulith.http.authentication import Role
 from tests.support.auth import BearerFactory
+from tests.support.waiting import StillWaiting, wait_until
 
 # The API refuses a larger limit (400); each e2e test starts from empty tables, so one page holds
 # everything it created.
@@ -26,25 +26,6 @@ T = TypeVar("T")
 
 FINAL_STATUSES = frozenset({"confirmed", "rejected", "cancelled", "shipped", "delivered"})
 PASSWORD = "a-long-enough-e2e-passphrase-42"
-
-
-class StillWaiting(AssertionError):
-    pass
-
-
-def wait_until(
-    probe: Callable[[], T | None], *, timeout: float, what: str, interval: float = 0.05
-) -> T:
-    """Call `probe` until it returns something other than None (or False), or fail after
-    `timeout` seconds saying what never happened and what the probe saw last."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result is not None and result is not False:
-            return result
-        if time.monotonic() > deadline:
-            raise StillWaiting(f"after {timeout:g}s still waiting for {what}")
-        time.sleep(interval)
 
 
 def unique_sku(prefix: str) -> str:

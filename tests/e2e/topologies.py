@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import os
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
@@ -12,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from tests.support.workers import ROOT, start_worker, worker_env
+from tests.support.processes import Process, child_env, spawn
+from tests.support.workers import start_worker, worker_env
 
 # A Redis database of their own for the e2e tests' Celery queues, so that no other suite's
 # workers consume them (the queue names, ctx.<context>, are the same everywhere).
@@ -99,21 +99,14 @@ class Workers:
 
 
 @contextmanager
-def start_relay(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(
+def start_relay(env: dict[str, str]) -> Iterator[Process]:
+    process = spawn(
         [sys.executable, "manage.py", "events", "relay", "--interval", "0.2"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        env=child_env(**env),
+        name="relay",
     )
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        process.stop()
+        process.log_path.unlink(missing_ok=True)

@@ -11,20 +11,13 @@ handed to gunicorn as a file descriptor, so no other process can take it in betw
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
-from pathlib import Path
+from contextlib import contextmanager
 
-import httpx
+from tests.support.processes import answers_health, child_env, running
 
-ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 60.0
 
 # Configuration of the test process that must not leak into the extracted service.
@@ -37,7 +30,6 @@ NOT_INHERITED = (
     "REDIS_URL",
     "JWT_PRIVATE_KEY",
     "JWT_JWKS_URL",
-    "SHOP_SERVICE",
     "SERVICE_PRIVATE_KEY",
     "SERVICE_PRIVATE_KEY_FILE",
     "SERVICE_PUBLIC_KEY_FILES",
@@ -45,24 +37,17 @@ NOT_INHERITED = (
 )
 
 
-class ServerStartError(RuntimeError):
-    pass
-
-
 def service_env(**overrides: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
-    return {
-        **env,
-        "DEBUG": "true",
-        "SHOP_TEST_APPS": "true",
-        # No connection kept between requests: the test database can be flushed and dropped.
-        "DATABASE_CONN_MAX_AGE": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # Loads place and quote from one address and a few customers, far above the real rates.
-        "THROTTLE_ORDER_RATE": "100000/min",
-        "THROTTLE_QUOTE_RATE": "100000/min",
-        **overrides,
-    }
+    return child_env(
+        drop=NOT_INHERITED,
+        **{
+            "ALLOWED_HOSTS": "127.0.0.1",
+            # Loads place and quote from one address and a few customers, far above the real rates.
+            "THROTTLE_ORDER_RATE": "100000/min",
+            "THROTTLE_QUOTE_RATE": "100000/min",
+            **overrides,
+        },
+    )
 
 
 def bound_listener() -> tuple[socket.socket, str]:
@@ -79,7 +64,6 @@ def serve_shop(
     """Run gunicorn with `env` on a free local port (or on `bound`, from bound_listener());
     yield its base URL; stop it afterwards."""
     listener, base_url = bound or bound_listener()
-    log_path = Path(tempfile.mkstemp(prefix="extracted-service-", suffix=".log")[1])
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi",
         "--bind", f"fd://{listener.fileno()}",
@@ -87,45 +71,16 @@ def serve_shop(
         "--graceful-timeout", "5",
         "--log-level", "warning",
     ]  # fmt: skip
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
+    try:
+        with running(
             command,
-            cwd=ROOT,
-            env=dict(env),
+            env=env,
+            name="extracted-service",
+            ready=answers_health(base_url),
+            timeout=READY_TIMEOUT,
             pass_fds=(listener.fileno(),),
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stopping it reaches its worker
-        )
-    listener.close()  # gunicorn holds its own copy of the listening socket
-    try:
-        _wait_until_ready(base_url, process, log_path)
-        yield base_url
+        ):
+            listener.close()  # gunicorn holds its own copy of the listening socket
+            yield base_url
     finally:
-        _stop(process)
-        log_path.unlink(missing_ok=True)
-
-
-def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServerStartError(f"gunicorn exited:\n{log_path.read_text(errors='replace')}")
-        with suppress(httpx.TransportError):
-            if httpx.get(f"{base_url}/health/", timeout=5).status_code == 200:
-                return
-        time.sleep(0.1)
-    raise ServerStartError(f"gunicorn never answered:\n{log_path.read_text(errors='replace')}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    except ProcessLookupError:
-        pass
+        listener.close()

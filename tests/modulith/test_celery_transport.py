@@ -7,7 +7,7 @@ the same test database, runs the handlers. Only settings differ from the in-proc
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,21 +23,13 @@ from tests.modulith.conftest import LISTENER_QUEUE
 from tests.modulith.contexts.listener.models import Effect, Sighting
 from tests.modulith.contexts.sample.events import Behaviour, ThingTraced
 from tests.modulith.contexts.sample.services import thing_happen
+from tests.support.waiting import wait_until
 from tests.support.workers import Worker, start_worker, use_broker, worker_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CELERY_LISTENER = {"listener": "celery"}
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what or condition}")
 
 
 def _purge(broker_url: str) -> None:
@@ -91,7 +83,9 @@ def test_an_event_published_here_is_handled_by_a_worker_on_redis(
     with use_broker(url):
         envelope = thing_happen(thing_id=thing_id)
 
-    wait_until(lambda: effects(thing_id) == 2, what="both subscriptions to run in the worker")
+    wait_until(
+        lambda: effects(thing_id) == 2, timeout=30, what="both subscriptions to run in the worker"
+    )
     assert {effect.pid for effect in Effect.objects.filter(thing_id=thing_id)} <= set(
         worker.child_pids()
     )
@@ -112,7 +106,9 @@ def test_an_event_published_here_is_handled_by_a_worker_on_rabbitmq(
     with use_broker(url):
         thing_happen(thing_id=thing_id)
 
-    wait_until(lambda: effects(thing_id) == 2, what="both subscriptions to run in the worker")
+    wait_until(
+        lambda: effects(thing_id) == 2, timeout=30, what="both subscriptions to run in the worker"
+    )
     assert {effect.pid for effect in Effect.objects.filter(thing_id=thing_id)} <= set(
         worker.child_pids()
     )
@@ -135,7 +131,9 @@ def test_with_the_broker_down_the_request_succeeds_and_the_relay_delivers_later(
 
     with use_broker(url):
         wait_until(relay_delivers, timeout=15, what="the relay to dispatch the pending event")
-    wait_until(lambda: effects(thing_id) == 2, what="the worker to run both subscriptions")
+    wait_until(
+        lambda: effects(thing_id) == 2, timeout=30, what="the worker to run both subscriptions"
+    )
 
     assert response.status_code == 201
     assert pending.dispatched_at is None

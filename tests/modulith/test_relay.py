@@ -145,16 +145,14 @@ def test_two_relays_at_once_dispatch_every_one_of_1000_events_exactly_once(
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_relay_loop_dispatches_pending_events_and_runs_due_retries_until_stopped(effects):
-    import os
-    import signal
-    import subprocess
     import sys
-    import time
 
     from modulith.testing import deliver_to
     from tests.modulith.contexts.listener.models import Repair
     from tests.modulith.contexts.sample.events import Behaviour
-    from tests.support.workers import ROOT, database_url
+    from tests.support.processes import child_env, spawn
+    from tests.support.waiting import wait_until
+    from tests.support.workers import database_url
 
     stranded, failing = uuid.uuid4(), uuid.uuid4()
     _pending_outbox(1, thing_id=stranded)
@@ -162,32 +160,26 @@ def test_the_relay_loop_dispatches_pending_events_and_runs_due_retries_until_sto
         "listener.on_thing_happened", ThingHappened(thing_id=failing, behaviour=Behaviour.FAIL)
     )
     Repair.objects.create(thing_id=failing)  # the fix; the retry falls due in under a second
-    env = {
-        **os.environ,
-        "DEBUG": "true",
-        "SHOP_TEST_APPS": "true",
-        "DATABASE_URL": database_url(connections["default"].settings_dict),
-        "DATABASE_CONN_MAX_AGE": "0",
-    }
+    env = child_env(DATABASE_URL=database_url(connections["default"].settings_dict))
 
-    relay = subprocess.Popen(
-        [sys.executable, "manage.py", "events", "relay", "--interval", "0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    relay = spawn(
+        [sys.executable, "manage.py", "events", "relay", "--interval", "0.1"], env=env, name="relay"
+    )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not (
-            effects(stranded) == 2 and effects(failing, "on_thing_happened") == 1
-        ):
-            time.sleep(0.1)
+        wait_until(
+            lambda: effects(stranded) == 2 and effects(failing, "on_thing_happened") == 1,
+            timeout=30,
+            what="the relay to dispatch the stranded event and run the due retry",
+        )
     finally:
-        relay.send_signal(signal.SIGTERM)
-        output, _ = relay.communicate(timeout=15)
+        relay.stop()
+        output = relay.log()
+        relay.log_path.unlink(missing_ok=True)
 
     assert effects(stranded) == 2  # both subscriptions
     assert effects(failing, "on_thing_happened") == 1
     assert "relay stopped" in output
-    assert relay.returncode == 0
+    assert relay.process.returncode == 0
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,7 +15,8 @@ from django.db import connection
 
 from tests.modulith.conftest import LISTENER_QUEUE
 from tests.modulith.contexts.sample.services import thing_happen
-from tests.modulith.test_celery_transport import CELERY_LISTENER, _purge, wait_until
+from tests.modulith.test_celery_transport import CELERY_LISTENER, _purge
+from tests.support.waiting import wait_until
 from tests.support.workers import Worker, start_worker, use_broker, worker_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -48,7 +49,9 @@ def handled(
         thing_id = uuid.uuid4()
         with use_broker(url):
             thing_happen(thing_id=thing_id)
-        wait_until(lambda: effects(thing_id) == 2, what="the worker to run both handlers")
+        wait_until(
+            lambda: effects(thing_id) == 2, timeout=30, what="the worker to run both handlers"
+        )
         return thing_id
 
     return publish_and_wait

@@ -16,7 +16,8 @@ from celery import Celery
 from django.core.cache import cache
 
 from modulith.beat import CacheLease, RedisLease, SingleBeatScheduler
-from tests.operations.conftest import sent_messages, wait_until
+from tests.operations.conftest import sent_messages
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.redis
 
@@ -60,7 +61,7 @@ def test_a_redis_lease_is_held_by_one_beat_until_it_expires(redis_url, lease_key
     second = RedisLease(redis_url, key=lease_key, ttl=0.5)
 
     first_holds, second_waits = first.hold(), second.hold()
-    wait_until(second.hold, what="the first lease to expire")
+    wait_until(second.hold, timeout=20, what="the first lease to expire")
 
     assert first_holds and not second_waits
     assert not first.hold()
@@ -142,7 +143,9 @@ def test_a_standby_takes_over_once_the_holder_stops_renewing(
     tick_all(holder, standby)
 
     # The holder hangs (it ticks no more): its lease runs out and the standby takes it.
-    wait_until(lambda: standby.tick() is not None and standby.leading, what="a takeover")
+    wait_until(
+        lambda: standby.tick() is not None and standby.leading, timeout=20, what="a takeover"
+    )
     holder.tick()
     only_these_entries("retry", every_seconds=3600, queue=beat_queue, last_run_ago=TWO_HOURS)
     tick_all(holder, standby)

@@ -9,20 +9,18 @@ beats would produce.
 from __future__ import annotations
 
 import itertools
-import os
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connections
 
-from tests.operations.conftest import sent_messages, wait_until
-from tests.support.workers import ROOT, Worker, database_url
+from tests.operations.conftest import sent_messages
+from tests.support.processes import Process, child_env, logged, running
+from tests.support.waiting import wait_until
+from tests.support.workers import database_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis]
 
@@ -30,29 +28,17 @@ LEASE_TTL_SECONDS = "2"
 
 
 @contextmanager
-def start_beat(env: dict[str, str]) -> Iterator[Worker]:
+def start_beat(env: dict[str, str]) -> Iterator[Process]:
     """`celery -A config beat -S modulith.beat.SingleBeatScheduler`, stopped when the block ends."""
-    log_path = Path(tempfile.mkstemp(prefix="celery-beat-", suffix=".log")[1])
     command = [
         sys.executable, "-m", "celery", "-A", "config", "beat",
         "-S", "modulith.beat.SingleBeatScheduler", "--loglevel=INFO",
     ]  # fmt: skip
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    beat = Worker(process, log_path, f"beat-{process.pid}")
-    try:
-        beat.wait_for_log("beat: Starting...")
+    with running(
+        command, env=child_env(**env), name="celery-beat", ready=logged("beat: Starting..."),
+        timeout=45,
+    ) as beat:  # fmt: skip
         yield beat
-    finally:
-        beat.stop()
-        log_path.unlink(missing_ok=True)
 
 
 def origin_pid(headers: dict[str, Any]) -> int:
@@ -65,10 +51,7 @@ def test_two_beat_processes_send_every_tick_once_and_fail_over(
 ) -> None:
     only_these_entries("drill tick", every_seconds=1, queue=beat_queue)
     env = {
-        "DEBUG": "true",
-        "SHOP_TEST_APPS": "true",
         "DATABASE_URL": database_url(connections["default"].settings_dict),
-        "DATABASE_CONN_MAX_AGE": "0",
         "CELERY_BROKER_URL": redis_url,
         "REDIS_URL": redis_url,
         "BEAT_LOCK_KEY": lease_key,
@@ -85,7 +68,7 @@ def test_two_beat_processes_send_every_tick_once_and_fail_over(
         # Both are up: from here on, a pair that double-fires would send every tick twice.
         received.clear()
         sent_messages(redis_url, beat_queue)
-        wait_until(lambda: len(senders()) >= 5, what="five ticks")
+        wait_until(lambda: len(senders()) >= 5, timeout=20, what="five ticks")
         while_both_ran = set(senders())
         holder, standby = (first, second) if senders()[0] == first.process.pid else (second, first)
         holder.kill()

@@ -12,21 +12,20 @@ there, `-g 'daemon off;'`), in its own process group, and is stopped when the bl
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.support import services
-from tests.support.workers import ROOT
+from tests.support.processes import ROOT, answers_health, running
 
 READY_TIMEOUT = 30.0
 
@@ -67,26 +66,15 @@ def write_gateway_config(env: Mapping[str, str], prefix: Path) -> GatewayConfig:
 def run_gateway(nginx: str, config: GatewayConfig) -> Iterator[str]:
     """nginx with `config`; yields its base URL once it answers /health/ (so the services
     behind it must be up)."""
-    prefix = config.path.parent
-    error_log = prefix / "error.log"
-    with error_log.open("wb") as stderr:
-        process = subprocess.Popen(
-            [nginx, "-p", str(prefix), "-c", str(config.path), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            start_new_session=True,
-        )
     base_url = f"http://127.0.0.1:{config.port}"
-    try:
-        _wait_until_ready(base_url, process, error_log)
+    with running(
+        [nginx, "-p", str(config.path.parent), "-c", str(config.path), "-g", "daemon off;"],
+        env=os.environ,
+        name="nginx",
+        ready=answers_health(base_url),
+        timeout=READY_TIMEOUT,
+    ):
         yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @contextmanager
@@ -94,14 +82,3 @@ def serve_gateway(nginx: str, env: Mapping[str, str], prefix: Path) -> Iterator[
     """The gateway of the topology `env` names, generated and run: its base URL."""
     with run_gateway(nginx, write_gateway_config(env, prefix)) as base_url:
         yield base_url
-
-
-def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], error_log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while True:
-        with suppress(httpx.TransportError):
-            if httpx.get(f"{base_url}/health/", timeout=5).status_code == 200:
-                return
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"nginx never answered:\n{error_log.read_text(errors='replace')}")
-        time.sleep(0.1)

@@ -15,9 +15,9 @@ exit (SIGTERM, then SIGKILL). `worker_env` builds that environment from the runn
   fixture that has database access; use `transactional_db`, since the worker only sees
   committed rows);
 - CELERY_BROKER_URL, CONTEXT_TRANSPORTS (e.g. {"orders": "celery"}) as given;
-- SHOP_TEST_APPS=true so the worker installs the same test-only apps as the test process;
-- DEBUG=true, DATABASE_CONN_MAX_AGE=0 (the worker holds no connection between tasks, so the
-  test database can be flushed and dropped).
+- and `start_worker` adds what every child of a test gets (`tests.support.processes.child_env`):
+  the test-only apps, DEBUG, and no connection held between tasks, so the test database can be
+  flushed and dropped.
 
 Stop workers before the test session ends: PostgreSQL cannot drop a test database that a
 worker is still connected to. Worker logs are kept in a temporary file (`worker.log()`), and
@@ -28,34 +28,22 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
-import tempfile
-import time
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import ROOT, Process, child_env, logged, running
+
+__all__ = ["ROOT", "Worker", "database_url", "start_worker", "use_broker", "worker_env"]
+
 READY_TIMEOUT = 45.0
 
 
-class WorkerStartError(RuntimeError):
-    pass
-
-
-class Worker:
+class Worker(Process):
     """A running `celery worker` process (its own process group)."""
-
-    def __init__(self, process: subprocess.Popen[bytes], log_path: Path, name: str) -> None:
-        self.process = process
-        self.log_path = log_path
-        self.name = name
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def child_pids(self) -> list[int]:
         """The pool processes (prefork children) of the worker's main process."""
@@ -70,34 +58,6 @@ class Worker:
         target = pid or self.child_pids()[0]
         os.kill(target, signal.SIGKILL)
         return target
-
-    def kill(self) -> None:
-        """SIGKILL the whole worker (main process and pool) at once."""
-        with suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self, timeout: float = 15.0) -> None:
-        """Warm shutdown (SIGTERM), then SIGKILL if it does not exit in time."""
-        if self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
-        except ProcessLookupError:
-            pass
-
-    def wait_for_log(self, text: str, timeout: float = READY_TIMEOUT) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if text in self.log():
-                return
-            if self.process.poll() is not None:
-                raise WorkerStartError(f"worker {self.name} exited:\n{self.log()}")
-            time.sleep(0.1)
-        raise WorkerStartError(f"worker {self.name} never logged {text!r}:\n{self.log()}")
 
 
 def database_url(settings_dict: Mapping[str, Any]) -> str:
@@ -126,10 +86,7 @@ def worker_env(
     from django.db import connections
 
     return {
-        "DEBUG": "true",
-        "SHOP_TEST_APPS": "true",
         "DATABASE_URL": database_url(connections[alias].settings_dict),
-        "DATABASE_CONN_MAX_AGE": "0",
         "CELERY_BROKER_URL": broker_url,
         "CONTEXT_TRANSPORTS": ",".join(f"{ctx}={kind}" for ctx, kind in transports.items()),
         **(extra or {}),
@@ -147,7 +104,6 @@ def start_worker(
 ) -> Iterator[Worker]:
     """Start a worker for `queues`, wait until it is ready, stop it when the block ends."""
     name = f"test-{uuid.uuid4().hex[:8]}@%h"
-    log_path = Path(tempfile.mkstemp(prefix="celery-worker-", suffix=".log")[1])
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",
         # No queues: the worker consumes what its service's topology derives.
@@ -158,22 +114,10 @@ def start_worker(
         # Tests want a quiet, quick worker: no broadcast chatter with other workers.
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, **env},
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stop() reaches the pool too
-        )
-    worker = Worker(process, log_path, name)
-    try:
-        worker.wait_for_log(" ready.")
-        yield worker
-    finally:
-        worker.stop()
-        log_path.unlink(missing_ok=True)
+    with running(
+        command, env=child_env(**env), name=name, ready=logged(" ready."), timeout=READY_TIMEOUT
+    ) as process:
+        yield Worker(process.process, process.log_path, name)
 
 
 @contextmanager
