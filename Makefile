@@ -21,9 +21,9 @@ COVERAGE_DIR := var/coverage
 RESULTS_DIR := var/test-results
 PYTEST_ARGS ?= -p no:cacheprovider
 
-.PHONY: run test bootstrap db hooks lint static-checks coverage-erase test-sqlite test-postgres \
-	coverage chromium screenshots bench bench-smoke bench-tools bench-events bench-edge fuzz lock clean \
-	up down prod-check
+.PHONY: run test test-fast bootstrap db hooks lint static-checks coverage-erase test-sqlite \
+	test-postgres coverage chromium screenshots bench bench-smoke bench-tools bench-events bench-edge \
+	fuzz lock clean up down prod-check
 
 # The relay and the server each run as a job of their own (set -m): Ctrl-C reaches only the
 # recipe's shell, whose trap stops both jobs (the server's autoreloader child included) and exits
@@ -114,6 +114,10 @@ coverage-erase:
 test-sqlite: db
 	$(DEV_ENV) $(COVERAGE) run -m pytest $(PYTEST_ARGS) -m "not slow" \
 		--junitxml=$(RESULTS_DIR)/sqlite.xml
+
+# The loop while editing: no lint, no coverage, SQLite only, nothing marked slow (README, Testing).
+test-fast: db ## The tests not marked slow, once, on SQLite.
+	$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS) -m "not slow"
 
 test-postgres: db
 	@status=0; $(PY) -m tests.support.probe "$(TEST_POSTGRES_URL)" || status=$$?; \

@@ -20,6 +20,7 @@ from playwright.sync_api import Page, Route, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from tests.support.services import require_chromium, require_postgres
+from tests.support.suites import mark_suite
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -79,3 +80,8 @@ def browsing(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> Iterat
             # database from being dropped at the end of the run.
             connections.close_all()
             browser.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test here starts processes or servers: the suite is slow, and make test-fast skips it.
+    mark_suite(items, Path(__file__).parent, pytest.mark.slow)

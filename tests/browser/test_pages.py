@@ -16,7 +16,7 @@ from tests.identity.factories import PASSWORD, UserFactory
 from tests.modulith.contexts.listener.models import Effect, Repair
 from tests.modulith.contexts.sample.events import Behaviour, ThingHappened
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+pytestmark = pytest.mark.postgres
 
 HANDLER = "listener.on_thing_happened"
 

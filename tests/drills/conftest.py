@@ -26,6 +26,7 @@ from tests.extraction.server import bound_listener, serve_shop, service_env
 from tests.support import services
 from tests.support.gateway import nginx_binary, serve_gateway
 from tests.support.jwt_keys import JwtKeys
+from tests.support.suites import mark_suite
 from tests.support.workers import database_url, start_worker
 
 # A Redis database of the drills' own for the Celery queues: the queue names (ctx.<context>)
@@ -101,3 +102,8 @@ def payments_extracted(
         )
         # Leaving the ExitStack stops every process before the database is dropped and the
         # test database flushed: none may still hold a connection to either.
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test here starts processes or servers: the suite is slow, and make test-fast skips it.
+    mark_suite(items, Path(__file__).parent, pytest.mark.slow)

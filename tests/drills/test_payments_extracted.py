@@ -17,9 +17,9 @@ from tests.drills.conftest import Deployment
 from tests.e2e.scenarios import placed
 from tests.e2e.shop import Shop, unique_sku
 from tests.support.auth import BearerFactory
+from tests.support.problems import assert_problem_type
 
 pytestmark = [
-    pytest.mark.slow,
     pytest.mark.redis,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
@@ -86,7 +86,7 @@ def test_with_payments_on_its_own_database_and_worker_an_order_is_still_confirme
     # (one deployment for both checks: starting it costs most of the drill's time).
     misdirected = httpx.get(f"{payments_extracted.shop_url}/api/payments/methods/", timeout=10)
     assert misdirected.status_code == 421
-    assert misdirected.headers["content-type"] == "application/problem+json"
+    assert_problem_type(misdirected)
     assert misdirected.json()["service"] == "payments"
     assert payments_extracted.payments_url in misdirected.json()["detail"]
     # The payments service serves neither the other contexts nor the admin.

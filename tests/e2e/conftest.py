@@ -8,6 +8,7 @@ each flush.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytest_django.fixtures import Settings
@@ -15,6 +16,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from tests.e2e.topologies import E2E_BROKER_URL
 from tests.support import services
+from tests.support.suites import mark_suite
 
 
 @pytest.fixture
@@ -29,3 +31,8 @@ def e2e_settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterato
 @pytest.fixture
 def broker_url() -> str:
     return services.require(E2E_BROKER_URL, 6379, "Redis")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test here starts processes or servers: the suite is slow, and make test-fast skips it.
+    mark_suite(items, Path(__file__).parent, pytest.mark.slow)

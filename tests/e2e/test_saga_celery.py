@@ -26,7 +26,6 @@ from tests.support.auth import BearerFactory
 from tests.support.workers import use_broker
 
 pytestmark = [
-    pytest.mark.slow,
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]

@@ -24,7 +24,6 @@ from tests.support.auth import BearerFactory
 from tests.support.workers import start_worker, use_broker, worker_env
 
 pytestmark = [
-    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -16,16 +16,16 @@ from modulith.http.authentication import Role
 from modulith.http.pagination import MAX_PAGE_SIZE
 from tests.inventory.factories import StockItemFactory
 from tests.support import clients
+from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
 
-PROBLEM = "application/problem+json"
 DEEP_JSON = "[" * 1000 + "]" * 1000
 
 
 def problem_of(response: Any, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.content[:500]
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     body = json.loads(response.content)
     assert body["status"] == status
     return body

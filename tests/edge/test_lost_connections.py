@@ -11,6 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.edge import lost_connection_urls
+from tests.support.problems import assert_problem_type
 
 pytestmark = [
     pytest.mark.urls("tests.edge.lost_connection_urls"),
@@ -45,7 +46,7 @@ def test_a_write_without_an_idempotency_key_is_a_503_problem_and_not_run_again()
     response = APIClient().post("/idempotent/", {"sku": "A-1"}, format="json")
 
     assert response.status_code == 503
-    assert response["Content-Type"] == "application/problem+json"
+    assert_problem_type(response)
     assert response["Retry-After"] == "1"
     assert lost_connection_urls.calls["post"] == 1
 

@@ -14,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from modulith.http.authentication import Role
 from tests.identity.factories import UserFactory
 from tests.support import clients
+from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def rate(monkeypatch: pytest.MonkeyPatch, scope: str, value: str) -> None:
 
 def assert_throttled_problem(response: Any) -> None:
     assert response.status_code == 429, response.content[:300]
-    assert response["Content-Type"] == "application/problem+json"
+    assert_problem_type(response)
     assert int(response["Retry-After"]) > 0
 
 

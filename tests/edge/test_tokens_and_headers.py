@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from modulith.http.headers import CONTENT_SECURITY_POLICY
 from tests.identity.factories import UserFactory
 from tests.support.jwt_keys import JwtKeys, access_claims, signed
+from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_a_genuine_token_valid_for_a_century_is_refused(jwt_keys: JwtKeys) -> No
     response = APIClient().get("/api/identity/me/", HTTP_AUTHORIZATION=authorization)
 
     assert response.status_code == 401
-    assert response["Content-Type"] == "application/problem+json"
+    assert_problem_type(response)
 
 
 def test_a_token_as_long_as_the_configured_lifetime_is_accepted(jwt_keys: JwtKeys) -> None:

@@ -22,6 +22,7 @@ from tests.extraction.conftest import Remotes
 from tests.extraction.listeners import Listener, unused_url
 from tests.orders.factories import order_payload
 from tests.support.auth import BearerFactory
+from tests.support.problems import assert_problem_type
 
 FAIL_MAX = 3
 
@@ -151,7 +152,7 @@ def test_an_order_placed_while_catalog_is_down_answers_a_503_problem(
     )
 
     assert response.status_code == 503
-    assert response["Content-Type"] == "application/problem+json"
+    assert_problem_type(response)
     problem = response.json()
     assert problem["type"] == "/problems/remote-api-unavailable"
     assert "127.0.0.1" not in problem["detail"]  # no internal address leaks to clients

@@ -36,6 +36,7 @@ from tests.support.jwt_keys import (
     service_claims,
     signed,
 )
+from tests.support.problems import assert_problem_type
 from tests.support.workers import database_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -167,7 +168,7 @@ def test_a_token_orders_addressed_to_another_service_is_refused(deployment: Depl
     response = post_to_catalog(deployment, token)
 
     assert response.status_code == 401
-    assert response.headers["Content-Type"] == "application/problem+json"
+    assert_problem_type(response)
     assert "not addressed to service 'catalog'" in response.json()["detail"]
 
 

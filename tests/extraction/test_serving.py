@@ -16,10 +16,10 @@ from tests.extraction.conftest import Remotes
 from tests.extraction.listeners import unused_url
 from tests.support.auth import BearerFactory
 from tests.support.jwt_keys import JwtKeys, access_claims, service_claims, signed
+from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
 
-PROBLEM = "application/problem+json"
 GET_PRODUCTS = "/internal/api/catalog/get_products/"
 QUOTE = "/internal/api/shipping/quote/"
 
@@ -60,7 +60,7 @@ def test_a_declared_exception_answers_a_422_problem_that_names_it() -> None:
     )
 
     assert response.status_code == 422
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     problem = response.json()
     assert problem["type"] == "/problems/api-exception/shipping.NoShippingRate"
     assert problem["title"] == "NoShippingRate"
@@ -71,7 +71,7 @@ def test_arguments_that_do_not_fit_the_hints_answer_a_400_problem_with_field_err
     response = post(GET_PRODUCTS, {"skus": "TEA-1", "limit": 3}, ours())
 
     assert response.status_code == 400
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     fields = {error["field"] for error in response.json()["errors"]}
     assert fields == {"skus", "limit"}
 
@@ -87,7 +87,7 @@ def test_a_call_without_a_token_answers_401() -> None:
     response = post(GET_PRODUCTS, {"skus": ["TEA-1"]})
 
     assert response.status_code == 401
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -116,7 +116,7 @@ def test_a_customers_or_staff_token_answers_401(bearer: BearerFactory, roles: li
     response = post(GET_PRODUCTS, {"skus": ["TEA-1"]}, bearer(uuid.uuid4(), roles=roles))
 
     assert response.status_code == 401
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     assert "not a user's access token" in response.json()["detail"]
 
 
@@ -133,7 +133,7 @@ def test_anything_but_an_api_function_answers_404(path: str) -> None:
     response = post(path, {}, ours())
 
     assert response.status_code == 404
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
 
 
 def test_a_context_this_process_calls_remotely_is_not_served_here(remotes: Remotes) -> None:

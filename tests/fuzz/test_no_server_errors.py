@@ -32,8 +32,6 @@ from tests.payments.factories import PaymentFactory, PaymentMethodFactory
 from tests.shipping.factories import ShipmentFactory
 from tests.support.auth import BearerFactory
 
-pytestmark = pytest.mark.slow
-
 # Loaded at collection: drf-spectacular builds the schema without touching the database.
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 

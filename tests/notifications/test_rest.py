@@ -13,6 +13,7 @@ from modulith.http.authentication import Role, TokenPrincipal
 from tests.notifications.conftest import ClientFor
 from tests.notifications.factories import NotificationFactory
 from tests.support.auth import BearerFactory
+from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_notifications_need_a_token() -> None:
     response = APIClient().get(NOTIFICATIONS)
 
     assert response.status_code == 401
-    assert response["Content-Type"] == "application/problem+json"
+    assert_problem_type(response)
 
 
 def test_a_real_access_token_is_enough_to_list_ones_notifications(bearer: BearerFactory) -> None:

@@ -21,10 +21,10 @@ from modulith.models import OutboxMessage
 from modulith.testing import drain
 from tests.modulith.contexts.sample.events import Behaviour
 from tests.modulith.contexts.sample.services import thing_happen
+from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
 
-PROBLEM = "application/problem+json"
 HANDLER = "listener.on_thing_happened"
 AUDIT = "listener.audit_thing_happened"
 
@@ -127,7 +127,7 @@ def test_metrics_are_a_404_problem_unless_enabled(settings):
     response = Client().get("/metrics")
 
     assert response.status_code == 404
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer wrong-token", "Basic c2NyYXBlcg=="])
@@ -138,7 +138,7 @@ def test_with_a_token_configured_a_scraper_without_it_gets_a_401_problem(setting
     response = Client().get("/metrics", headers=headers)
 
     assert response.status_code == 401
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -154,4 +154,4 @@ def test_only_reading_methods_are_allowed():
     response = Client().post("/metrics")
 
     assert response.status_code == 405
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)

@@ -14,6 +14,7 @@ from modulith.http.authentication import Role, TokenPrincipal
 from tests.payments.conftest import ClientFor, MakePrincipal
 from tests.payments.factories import PaymentFactory, PaymentMethodFactory
 from tests.support.auth import BearerFactory
+from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_an_unknown_token_is_a_field_error(client_for: ClientFor, customer: Toke
     response = client_for(customer).post(METHODS, {"token": "tok_nonsense"}, format="json")
 
     assert response.status_code == 400
-    assert response["Content-Type"] == "application/problem+json"
+    assert_problem_type(response)
     assert [error["field"] for error in response.json()["errors"]] == ["token"]
     assert not PaymentMethod.objects.exists()
 
@@ -64,7 +65,7 @@ def test_saving_a_card_while_the_provider_is_down_answers_503(
     response = client_for(customer).post(METHODS, {"token": "tok_visa"}, format="json")
 
     assert response.status_code == 503
-    assert response["Content-Type"] == "application/problem+json"
+    assert_problem_type(response)
 
 
 def test_saving_a_card_needs_a_token() -> None:
@@ -185,7 +186,7 @@ def test_another_customers_payment_is_not_found(
     response = client_for(stranger).get(detail(payment.id))
 
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/problem+json"
+    assert_problem_type(response)
 
 
 def test_staff_see_any_payment(client_for: ClientFor, staff: TokenPrincipal) -> None:

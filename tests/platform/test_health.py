@@ -12,7 +12,7 @@ from django.db import connections
 from django.test import override_settings
 from rest_framework.test import APIClient
 
-PROBLEM = "application/problem+json"
+from tests.support.problems import assert_problem_type
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_readiness_answers_503_when_the_database_is_unreachable(
     response = client.get("/health/ready/")
 
     assert response.status_code == 503
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     body = json.loads(response.content)
     assert body["type"] == "/problems/not-ready"
     assert body["status"] == 503
@@ -135,7 +135,7 @@ def test_readiness_answers_503_when_the_redis_cache_is_unreachable(
         response = client.get("/health/ready/")
 
     assert response.status_code == 503
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     checks = json.loads(response.content)["checks"]
     assert checks["database:default"]["status"] == "ok"
     assert checks["cache:default"] == {

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from modulith.http.openapi import add_problem_responses
+from tests.support.problems import PROBLEM
 
-PROBLEM = "application/problem+json"
 OPENAPI_JSON = "application/vnd.oai.openapi+json"
 # Anything that would make a browser fetch from another host.
 EXTERNAL_URL = re.compile(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}", re.IGNORECASE)

@@ -16,10 +16,9 @@ from rest_framework.test import APIClient
 
 from modulith.http import problems
 from tests.identity.factories import UserFactory
+from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.urls("tests.platform.urls")
-
-PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def client() -> APIClient:
 def problem_of(response: Any, status: int) -> dict[str, Any]:
     """Assert the response is a problem with `status`; return its body."""
     assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     body = json.loads(response.content)
     assert body["status"] == status
     assert isinstance(body["title"], str) and body["title"]

@@ -14,6 +14,7 @@ from modulith.http.authentication import TokenPrincipal
 from tests.shipping.conftest import ClientFor
 from tests.shipping.factories import ShipmentFactory
 from tests.support.auth import BearerFactory
+from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,7 @@ def test_another_customers_shipment_is_not_found(
     response = client_for(customer).get(detail(shipment.id))
 
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/problem+json"
+    assert_problem_type(response)
 
 
 def test_staff_track_any_shipment(client_for: ClientFor, staff: TokenPrincipal) -> None:
@@ -136,7 +137,7 @@ def test_dispatching_twice_is_a_conflict(client_for: ClientFor, staff: TokenPrin
     response = client_for(staff).post(dispatch(shipment.id))
 
     assert response.status_code == 409
-    assert response["Content-Type"] == "application/problem+json"
+    assert_problem_type(response)
     assert response.json()["type"] == "/problems/shipment-state-conflict"
     assert response.json()["shipment_status"] == "dispatched"
 

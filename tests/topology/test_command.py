@@ -15,6 +15,7 @@ from modulith.schedule import periodic_jobs
 from modulith.topology.placement import ServiceView
 from modulith.topology.routing import route_to_context_queue
 from modulith.topology.urls import misdirected, misdirected_patterns
+from tests.support.problems import assert_problem_type
 from tests.topology.conftest import placement_of
 
 RunAs = Callable[[str, str], ServiceView]
@@ -87,7 +88,7 @@ def test_a_request_for_a_context_served_elsewhere_is_a_421_problem(run_as: RunAs
 
     assert routes == {"misdirected-api-payments", "misdirected-internal-api-payments"}
     assert answer.status_code == 421
-    assert answer["Content-Type"] == "application/problem+json"
+    assert_problem_type(answer)
     body = json.loads(answer.content)
     assert body["service"] == "payments"
     assert "http://127.0.0.1:8105" in body["detail"]

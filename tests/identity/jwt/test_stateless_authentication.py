@@ -25,7 +25,6 @@ from rest_framework.views import APIView
 from modulith.http.authentication import request_principal
 from modulith.http.permissions import IsCustomer, IsStaff
 from modulith.keys import public_jwk
-from tests.identity.problems import assert_problem, assert_unauthorized
 from tests.support.jwt_keys import (
     JwtKeys,
     access_claims,
@@ -36,6 +35,7 @@ from tests.support.jwt_keys import (
     rs256,
     signed,
 )
+from tests.support.problems import assert_unauthorized, problem_of
 
 
 class WhoAmIView(APIView):
@@ -281,7 +281,7 @@ def test_staff_only_views_forbid_customers(api_client: APIClient, jwt_keys: JwtK
 
     response = get_whoami(api_client, token, "/staff-only/")
 
-    assert_problem(response, 403)
+    problem_of(response, 403)
 
 
 def test_customer_only_views_forbid_staff(api_client: APIClient, jwt_keys: JwtKeys) -> None:
@@ -289,7 +289,7 @@ def test_customer_only_views_forbid_staff(api_client: APIClient, jwt_keys: JwtKe
 
     response = get_whoami(api_client, token, "/customer-only/")
 
-    assert_problem(response, 403)
+    problem_of(response, 403)
 
 
 def test_role_protected_views_ask_anonymous_clients_to_authenticate(api_client: APIClient) -> None:
@@ -338,7 +338,7 @@ def test_an_unreachable_jwks_url_answers_503_rather_than_blaming_the_token(
 
     response = get_whoami(api_client, token)
 
-    assert_problem(response, 503)
+    problem_of(response, 503)
 
 
 # --- Tokens verified once per process ---------------------------------------------------------

@@ -6,8 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.identity.factories import UserFactory
-from tests.identity.problems import assert_problem, assert_unauthorized
 from tests.support.jwt_keys import JwtKeys, access_claims, signed
+from tests.support.problems import assert_unauthorized, problem_of
 
 pytestmark = pytest.mark.django_db
 
@@ -42,4 +42,4 @@ def test_me_answers_404_when_the_account_was_deleted_after_the_token_was_issued(
 
     response = api_client.get("/api/identity/me/", HTTP_AUTHORIZATION=f"Bearer {token}")
 
-    assert_problem(response, 404)
+    problem_of(response, 404)

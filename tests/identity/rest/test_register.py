@@ -9,7 +9,7 @@ from contexts.identity.events import UserRegistered
 from contexts.identity.models import User
 from modulith.testing import capture_events
 from tests.identity.factories import UserFactory
-from tests.identity.problems import assert_problem, field_errors
+from tests.support.problems import field_errors, problem_of
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_an_address_registered_in_another_letter_case_is_a_field_error_on_email(
 
     response = api_client.post(URL, registration(email="GRACE@Example.com"), format="json")
 
-    body = assert_problem(response, 400)
+    body = problem_of(response, 400)
     assert "email" in field_errors(body)
     assert User.objects.count() == 1
 
@@ -61,7 +61,7 @@ def test_an_address_registered_in_another_letter_case_is_a_field_error_on_email(
 def test_an_invalid_address_is_a_field_error_on_email(api_client: APIClient) -> None:
     response = api_client.post(URL, registration(email="not-an-address"), format="json")
 
-    body = assert_problem(response, 400)
+    body = problem_of(response, 400)
     assert "email" in field_errors(body)
 
 
@@ -73,7 +73,7 @@ def test_an_invalid_address_is_a_field_error_on_email(api_client: APIClient) -> 
 def test_a_weak_password_is_a_field_error_on_password(api_client: APIClient, password: str) -> None:
     response = api_client.post(URL, registration(password=password), format="json")
 
-    body = assert_problem(response, 400)
+    body = problem_of(response, 400)
     assert "password" in field_errors(body)
     assert not User.objects.exists()
 
@@ -81,14 +81,14 @@ def test_a_weak_password_is_a_field_error_on_password(api_client: APIClient, pas
 def test_missing_fields_are_field_errors(api_client: APIClient) -> None:
     response = api_client.post(URL, {}, format="json")
 
-    body = assert_problem(response, 400)
+    body = problem_of(response, 400)
     assert set(field_errors(body)) == {"email", "password", "name"}
 
 
 def test_malformed_json_is_a_bad_request(api_client: APIClient) -> None:
     response = api_client.post(URL, '{"email": "grace@', content_type="application/json")
 
-    assert_problem(response, 400)
+    problem_of(response, 400)
 
 
 def test_registering_needs_no_credentials_even_if_a_stale_token_is_sent(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from tests.identity.problems import assert_unauthorized
+from tests.support.problems import assert_unauthorized
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from tests.identity.factories import PASSWORD, UserFactory
-from tests.identity.problems import assert_problem, assert_unauthorized
 from tests.support.jwt_keys import JwtKeys, kid_of
+from tests.support.problems import assert_unauthorized, problem_of
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +166,7 @@ def test_too_many_token_requests_are_throttled_with_retry_after(
         "/api/identity/token/", {"email": "x@example.com", "password": "x"}, format="json"
     )
 
-    assert_problem(response, 429)
+    problem_of(response, 429)
     assert int(response["Retry-After"]) > 0
 
 
@@ -179,5 +179,5 @@ def test_too_many_registrations_are_throttled_with_retry_after(
 
     response = api_client.post("/api/identity/register/", {}, format="json")
 
-    assert_problem(response, 429)
+    problem_of(response, 429)
     assert int(response["Retry-After"]) > 0

@@ -12,11 +12,11 @@ from contexts.orders.models import IdempotencyRecord, Order, OrderStatus
 from modulith.http.authentication import TokenPrincipal
 from tests.orders.conftest import ClientFor, FakeCatalog, FakeShipping
 from tests.orders.factories import OrderFactory, OrderLineFactory, order_payload
+from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
 
 ORDERS = "/api/orders/"
-PROBLEM = "application/problem+json"
 
 
 def place(client: APIClient, body: dict[str, Any], key: str | None = "key-1") -> Any:
@@ -25,7 +25,7 @@ def place(client: APIClient, body: dict[str, Any], key: str | None = "key-1") ->
 
 
 def field_errors(response: Any) -> dict[str, str]:
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     return {error["field"]: error["message"] for error in response.json()["errors"]}
 
 
@@ -123,7 +123,7 @@ def test_the_same_key_with_a_different_body_is_a_422_problem(
     response = place(as_customer, order_payload(lines=[{"sku": "MUG-1", "quantity": 5}]))
 
     assert response.status_code == 422
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     assert response.json()["type"] == "/problems/idempotency-key-reused"
     assert Order.objects.count() == 1
 
@@ -286,14 +286,14 @@ def test_staff_cannot_place_orders(
     response = place(client_for(staff), order_payload())
 
     assert response.status_code == 403
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
 
 
 def test_an_anonymous_request_is_a_401_problem(shop: FakeCatalog) -> None:
     response = place(APIClient(), order_payload())
 
     assert response.status_code == 401
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
 
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -358,7 +358,7 @@ def test_another_customers_order_is_not_found(
     response = as_customer.get(f"{ORDERS}{theirs.id}/")
 
     assert response.status_code == 404
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
 
 
 def test_staff_read_any_order(client_for: ClientFor, staff: TokenPrincipal) -> None:
@@ -420,7 +420,7 @@ def test_cancelling_an_order_that_is_not_confirmed_is_a_409_problem(
     response = as_customer.post(f"{ORDERS}{order.id}/cancel/")
 
     assert response.status_code == 409
-    assert response["Content-Type"] == PROBLEM
+    assert_problem_type(response)
     problem = response.json()
     assert problem["type"] == "/problems/order-not-cancellable"
     assert problem["order_status"] == order.status
