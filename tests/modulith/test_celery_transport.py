@@ -151,11 +151,12 @@ def test_a_worker_killed_in_the_middle_of_a_handler_has_its_delivery_run_again_o
 
     with use_broker(url):
         thing_happen(thing_id=thing_id, behaviour=Behaviour.PAUSE, marker=str(marker))
-    wait_until(marker.exists, what="the handler to start and pause")
+    wait_until(marker.exists, timeout=30, what="the handler to start and pause")
     killed = worker.kill_child(int(Path(marker).read_text()))
 
     wait_until(
         lambda: effects(thing_id, "on_thing_happened") == 1,
+        timeout=30,
         what="a new pool process to run the delivery again",
     )
     time.sleep(0.5)  # would a second copy of the delivery still arrive?
@@ -179,12 +180,15 @@ def test_a_delivery_that_failed_in_a_worker_is_sent_to_it_again_when_its_retry_i
         thing_happen(thing_id=thing_id, behaviour=Behaviour.FAIL)
         wait_until(
             lambda: InboxMessage.objects.filter(status="retrying").exists(),
+            timeout=30,
             what="the worker to record the failure",
         )
         Repair.objects.create(thing_id=thing_id)
         wait_until(lambda: relay_once().retried == 1, timeout=10, what="the retry to fall due")
 
-    wait_until(lambda: effects(thing_id, "on_thing_happened") == 1, what="the retried delivery")
+    wait_until(
+        lambda: effects(thing_id, "on_thing_happened") == 1, timeout=30, what="the retried delivery"
+    )
     inbox = InboxMessage.objects.get(subscription="listener.on_thing_happened")
     assert (inbox.status, inbox.attempts) == ("processed", 2)
 
@@ -202,7 +206,9 @@ def test_a_handler_in_a_worker_runs_inside_the_trace_of_the_request_that_publish
     ):
         publish(ThingTraced(thing_id=thing_id))
 
-    wait_until(lambda: Sighting.objects.filter(thing_id=thing_id).exists(), what="the handler")
+    wait_until(
+        lambda: Sighting.objects.filter(thing_id=thing_id).exists(), timeout=30, what="the handler"
+    )
     # The worker has the API but no SDK: the handler's current span is the context it received,
     # which an SDK there would have made the parent of its consumer span.
     sighting = Sighting.objects.get(thing_id=thing_id)

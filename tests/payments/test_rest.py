@@ -14,6 +14,7 @@ from modulith.http.authentication import Role, TokenPrincipal
 from tests.payments.conftest import ClientFor, MakePrincipal
 from tests.payments.factories import PaymentFactory, PaymentMethodFactory
 from tests.support.auth import BearerFactory
+from tests.support.pages import assert_any_page_costs_the_same
 from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
@@ -99,15 +100,10 @@ def test_listing_cards_costs_the_same_queries_for_any_page_size(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     PaymentMethodFactory.create_batch(5, customer_id=customer.id)
-    client = client_for(customer)
 
-    with django_assert_num_queries(2):
-        small = client.get(METHODS, {"limit": 1})
-    with django_assert_num_queries(2):
-        large = client.get(METHODS, {"limit": 5})
-
-    assert len(small.json()["results"]) == 1
-    assert len(large.json()["results"]) == 5
+    assert_any_page_costs_the_same(
+        client_for(customer), METHODS, rows=5, assert_num_queries=django_assert_num_queries
+    )
 
 
 # --- Payments -----------------------------------------------------------------------------------
@@ -157,15 +153,10 @@ def test_listing_payments_costs_the_same_queries_for_any_page_size(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     PaymentFactory.create_batch(6, payment_method__customer_id=customer.id)
-    client = client_for(customer)
 
-    with django_assert_num_queries(2):
-        small = client.get(PAYMENTS, {"limit": 2})
-    with django_assert_num_queries(2):
-        large = client.get(PAYMENTS, {"limit": 6})
-
-    assert len(small.json()["results"]) == 2
-    assert len(large.json()["results"]) == 6
+    assert_any_page_costs_the_same(
+        client_for(customer), PAYMENTS, rows=6, assert_num_queries=django_assert_num_queries
+    )
 
 
 def test_a_customer_sees_their_payment(client_for: ClientFor, customer: TokenPrincipal) -> None:

@@ -14,6 +14,7 @@ from modulith.http.authentication import TokenPrincipal
 from tests.shipping.conftest import ClientFor
 from tests.shipping.factories import ShipmentFactory
 from tests.support.auth import BearerFactory
+from tests.support.pages import assert_any_page_costs_the_same
 from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
@@ -70,15 +71,10 @@ def test_listing_shipments_costs_the_same_queries_for_any_page_size(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     ShipmentFactory.create_batch(5, customer_id=customer.id)
-    client = client_for(customer)
 
-    with django_assert_num_queries(2):
-        small = client.get(SHIPMENTS, {"limit": 1})
-    with django_assert_num_queries(2):
-        large = client.get(SHIPMENTS, {"limit": 5})
-
-    assert len(small.json()["results"]) == 1
-    assert len(large.json()["results"]) == 5
+    assert_any_page_costs_the_same(
+        client_for(customer), SHIPMENTS, rows=5, assert_num_queries=django_assert_num_queries
+    )
 
 
 def test_a_customer_tracks_their_shipment(client_for: ClientFor, customer: TokenPrincipal) -> None:

@@ -77,12 +77,14 @@ class OrderPlacedFactory(factory.Factory[OrderPlaced]):
     placed_at = factory.LazyFunction(timezone.now)
 
 
-class OrderConfirmedFactory(factory.Factory[OrderConfirmed]):
+class _SettledOrderFactory(factory.Factory[Any]):
+    """What the events of an order that was placed carry: its lines and their total."""
+
     class Meta:
-        model = OrderConfirmed
+        abstract = True
 
     class Params:
-        # Not a field of the event: only what its total is made of.
+        # Not a field of these events: only what their total is made of.
         shipping_cost = SHIPPING_COST
 
     order_id = factory.LazyFunction(uuid.uuid4)
@@ -90,6 +92,12 @@ class OrderConfirmedFactory(factory.Factory[OrderConfirmed]):
     lines = factory.LazyFunction(lambda: order_lines(("MUG-001", 2)))
     currency = "EUR"
     total = factory.LazyAttribute(_total)
+
+
+class OrderConfirmedFactory(_SettledOrderFactory):
+    class Meta:
+        model = OrderConfirmed
+
     shipping_address = factory.SubFactory(ShippingAddressFactory)
     confirmed_at = factory.LazyFunction(timezone.now)
 
@@ -105,18 +113,10 @@ class OrderRejectedFactory(factory.Factory[OrderRejected]):
     rejected_at = factory.LazyFunction(timezone.now)
 
 
-class OrderCancelledFactory(factory.Factory[OrderCancelled]):
+class OrderCancelledFactory(_SettledOrderFactory):
     class Meta:
         model = OrderCancelled
 
-    class Params:
-        shipping_cost = SHIPPING_COST
-
-    order_id = factory.LazyFunction(uuid.uuid4)
-    customer_id = factory.LazyFunction(uuid.uuid4)
-    lines = factory.LazyFunction(lambda: order_lines(("MUG-001", 2)))
-    currency = "EUR"
-    total = factory.LazyAttribute(_total)
     cancelled_at = factory.LazyFunction(timezone.now)
 
 
