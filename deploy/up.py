@@ -311,7 +311,8 @@ def start(options: Options) -> int:
         raise
     status = honcho.wait()
     (STATE / "honcho.pid").unlink(missing_ok=True)
-    return 0 if status in (0, 130, -signal.SIGINT, -signal.SIGTERM) else status
+    # Stopped by Ctrl-C or `make down` (honcho exits 130 or 143 then): a clean stop.
+    return 0 if status in (0, 130, 143, -signal.SIGINT, -signal.SIGTERM) else status
 
 
 def load_demo(described: dict[str, Any], envs: dict[str, dict[str, str]]) -> None:
