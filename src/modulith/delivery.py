@@ -118,6 +118,22 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
+# The attempt history keeps this many failures per inbox row: enough to see a pattern (the same
+# error each time, or a different one after a replay) without letting a row grow for ever.
+FAILURE_HISTORY = 20
+
+
+def _with_failure(inbox: InboxMessage) -> list[dict[str, object]]:
+    """The row's failure history with the attempt that just failed appended."""
+    failure = {
+        "at": timezone.now().isoformat(),
+        "attempt": inbox.attempts,
+        "replay": inbox.replay_count,
+        "error": inbox.last_error,
+    }
+    return [*(inbox.failures or []), failure][-FAILURE_HISTORY:]
+
+
 def _record_failure(
     alias: str, subscription: Subscription, envelope: Envelope, error: Exception
 ) -> Outcome:
@@ -130,6 +146,7 @@ def _record_failure(
         inbox.attempts += 1
         inbox.last_error = f"{type(error).__name__}: {error}"
         inbox.traceback = "".join(traceback.format_exception(error))
+        inbox.failures = _with_failure(inbox)
         if isinstance(error, PermanentError) or inbox.attempts >= max_attempts:
             inbox.status = InboxStatus.DEAD
             inbox.next_attempt_at = None

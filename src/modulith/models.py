@@ -66,6 +66,12 @@ class InboxMessage(models.Model):
     replay_count = models.PositiveIntegerField(
         default=0, help_text="How many times an operator replayed this dead letter."
     )
+    # Written by the failure path only, which saves the row anyway: a success costs nothing more.
+    failures = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The latest failed attempts, oldest first: when, which attempt, the error.",
+    )
 
     class Meta:
         ordering = ["received_at"]

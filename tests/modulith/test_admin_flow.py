@@ -58,6 +58,9 @@ def test_the_dead_letter_page_shows_the_envelope_and_traceback_as_written(
     assert '\n  "type": "shop.sample.thing.happened.v1",\n' in html.replace("&quot;", '"')
     assert "Traceback (most recent call last):\n  File " in html
     assert 'id="dry-run"' in html and 'id="replay"' in html
+    # The attempt history lists the failed attempt with its error.
+    assert 'id="failed-attempts"' in html
+    assert dead_letter.failures[0]["error"] in html.replace("&#x27;", "'")
 
 
 def test_dry_run_shows_the_error_then_after_a_fix_what_it_would_write(

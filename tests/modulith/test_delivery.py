@@ -101,3 +101,17 @@ def test_a_relay_passes_over_a_row_whose_delivery_is_carrying_its_mark(postgres,
     assert passed_over
     assert outcomes == [Outcome.PROCESSED]
     assert OutboxMessage.objects.get().dispatched_at is not None
+
+
+def test_every_failed_attempt_is_kept_in_the_rows_history(db, thing_id):
+    envelope, first = deliver_to(
+        HANDLER, ThingHappened(thing_id=thing_id, behaviour=Behaviour.FAIL)
+    )
+
+    second = redeliver(HANDLER, envelope)
+
+    failures = InboxMessage.objects.get(subscription=HANDLER, event_id=envelope["id"]).failures
+    assert (first, second) == (Outcome.RETRYING, Outcome.RETRYING)
+    assert [failure["attempt"] for failure in failures] == [1, 2]
+    assert all("is broken" in failure["error"] for failure in failures)
+    assert all(failure["replay"] == 0 and failure["at"] for failure in failures)
