@@ -13,7 +13,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,7 +31,8 @@ from tests.support import services
 from tests.support.auth import BearerFactory
 from tests.support.gateway import nginx_binary
 from tests.support.jwt_keys import JwtKeys
-from tests.support.workers import ROOT, database_url
+from tests.support.processes import ROOT, Process, logged, spawn
+from tests.support.workers import database_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis, pytest.mark.rabbitmq]
 
@@ -101,30 +101,24 @@ def up_env(topology: str, state: Path, jwt_keys: JwtKeys) -> dict[str, str]:
 
 
 @contextmanager
-def make_up(topology: str, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "deploy.up", "start", "--topology", topology],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+def make_up(topology: str, env: dict[str, str]) -> Iterator[Process]:
+    """`make up` started; yields once it prints where it serves (after migrations, demo data and
+    every process); killed if still running, and `down --drop`, when the block ends."""
+    process = spawn(
+        [sys.executable, "-m", "deploy.up", "start", "--topology", topology],
+        env=env,
+        name="make-up",
+    )
     try:
+        process.wait_ready(logged("make up: topology"), timeout=START_TIMEOUT)
         yield process
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        if process.process.poll() is None:
+            process.kill()
+        process.log_path.unlink(missing_ok=True)
         subprocess.run(
             [sys.executable, "-m", "deploy.up", "down", "--drop"], cwd=ROOT, env=env, check=True
         )
-
-
-def wait_for_banner(process: subprocess.Popen[bytes], log: Path) -> None:
-    """Until `make up` prints where it serves (after migrations, demo data and every process)."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while "make up: topology" not in log.read_text(errors="replace"):
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"make up did not come up:\n{log.read_text(errors='replace')[-6000:]}")
-        time.sleep(1)
 
 
 @pytest.mark.parametrize("topology", ["monolith", "payments"])
@@ -137,9 +131,7 @@ def test_make_up_serves_the_purchase_flow_and_stops_on_ctrl_c(
     services.require_postgres()
     nginx_binary()
     env = up_env(topology, tmp_path / "up", jwt_keys)
-    log = tmp_path / "make-up.log"
-    with make_up(topology, env, log) as process:
-        wait_for_banner(process, log)
+    with make_up(topology, env) as up:
         gateway = f"http://127.0.0.1:{env['UP_GATEWAY_PORT']}"
         assert httpx.get(f"{gateway}/api/docs/", timeout=10).status_code == 200  # static files
         products = httpx.get(f"{gateway}/api/catalog/products/", timeout=10).json()
@@ -149,5 +141,5 @@ def test_make_up_serves_the_purchase_flow_and_stops_on_ctrl_c(
         shop = Shop(base_url=gateway, timeout=SETTLE_TIMEOUT, bearer=bearer)
         happy_path(shop, MailCatcher(f"http://127.0.0.1:{env['UP_MAIL_PORT']}"))
 
-        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
-        assert process.wait(timeout=STOP_TIMEOUT) == 0, log.read_text(errors="replace")[-4000:]
+        os.killpg(up.process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        assert up.process.wait(timeout=STOP_TIMEOUT) == 0, up.log()[-4000:]
