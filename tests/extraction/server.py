@@ -59,7 +59,7 @@ def bound_listener() -> tuple[socket.socket, str]:
 
 @contextmanager
 def serve_shop(
-    env: Mapping[str, str], bound: tuple[socket.socket, str] | None = None
+    env: Mapping[str, str], bound: tuple[socket.socket, str] | None = None, *, threads: int = 4
 ) -> Iterator[str]:
     """Run gunicorn with `env` on a free local port (or on `bound`, from bound_listener());
     yield its base URL; stop it afterwards."""
@@ -67,7 +67,7 @@ def serve_shop(
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi",
         "--bind", f"fd://{listener.fileno()}",
-        "--workers", "1", "--threads", "4",
+        "--workers", "1", "--threads", str(threads),
         "--graceful-timeout", "5",
         "--log-level", "warning",
     ]  # fmt: skip

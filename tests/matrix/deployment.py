@@ -121,7 +121,10 @@ def deploy(
             for view in views:
                 env = envs[view.name]
                 starting += [
-                    serve_shop(env, bound[view.name]),
+                    # Services call each other while serving (and fetch each other's key
+                    # sets): enough threads that the flows run side by side never wait on
+                    # a service whose every thread waits on them.
+                    serve_shop(env, bound[view.name], threads=16),
                     start_worker(queues=[], env=env, concurrency=1),
                     start_relay(env),
                 ]
@@ -156,6 +159,7 @@ def deployment_env(
         # Up to two dozen processes share the machine's cores while a topology runs: the flow
         # proves where calls go, not how fast they answer, so a slow answer is not a failure.
         REMOTE_API_READ_TIMEOUT_SECONDS="20",
+        REMOTE_API_BREAKER_FAIL_MAX="20",
         EVENT_RETRY_BASE_SECONDS="0.2",
         EVENT_RETRY_MAX_SECONDS="2",
         PAYMENTS_BREAKER_FAIL_MAX=str(WORKERS_BREAKER.fail_max),
