@@ -21,7 +21,7 @@ import redis
 from django.db import connection
 
 from tests.drills.databases import Database, created_beside, migrate
-from tests.e2e.topologies import CONTEXTS, WORKERS_BREAKER, start_relay
+from tests.e2e.topologies import CONTEXTS, QUICK_RECOVERY, start_relay
 from tests.extraction.server import bound_listener, serve_shop, service_env
 from tests.support import services
 from tests.support.gateway import nginx_binary, serve_gateway
@@ -75,11 +75,7 @@ def payments_extracted(
         JWT_PREVIOUS_PUBLIC_KEY_FILES=str(jwt_keys.previous_public_file),
         EMAIL_URL=f"filemail:///{tmp_path}",
         NUM_PROXIES="1",
-        EVENT_RETRY_BASE_SECONDS="0.2",
-        EVENT_RETRY_MAX_SECONDS="2",
-        PAYMENTS_BREAKER_FAIL_MAX=str(WORKERS_BREAKER.fail_max),
-        PAYMENTS_BREAKER_RESET_SECONDS=str(WORKERS_BREAKER.reset_seconds),
-        PAYMENTS_PROVIDER_TIMEOUT_SECONDS=str(WORKERS_BREAKER.provider_timeout_seconds),
+        **QUICK_RECOVERY,
     )
     # Each service is told its own database only.
     deployment.pop("DATABASE_URL", None)

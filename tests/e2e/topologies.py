@@ -58,6 +58,15 @@ OTHER_QUEUES = [f"ctx.{context}" for context in CONTEXTS if context != "payments
 # The breaker the workers run with (config/settings reads PAYMENTS_* from the environment):
 # quick to trip and to reset, so the outage scenario takes seconds.
 WORKERS_BREAKER = Breaker(fail_max=3, reset_seconds=2.0, provider_timeout_seconds=0.5)
+# What every process of a deployment the tests start is told so that failures recover in
+# seconds: quick event retries and the breaker above.
+QUICK_RECOVERY = {
+    "EVENT_RETRY_BASE_SECONDS": "0.2",
+    "EVENT_RETRY_MAX_SECONDS": "2",
+    "PAYMENTS_BREAKER_FAIL_MAX": str(WORKERS_BREAKER.fail_max),
+    "PAYMENTS_BREAKER_RESET_SECONDS": str(WORKERS_BREAKER.reset_seconds),
+    "PAYMENTS_PROVIDER_TIMEOUT_SECONDS": str(WORKERS_BREAKER.provider_timeout_seconds),
+}
 
 
 class Workers:
@@ -70,11 +79,7 @@ class Workers:
             transports=dict.fromkeys(CONTEXTS, "celery"),
             extra={
                 "EMAIL_URL": f"filemail:///{mail_dir}",
-                "EVENT_RETRY_BASE_SECONDS": "0.2",
-                "EVENT_RETRY_MAX_SECONDS": "2",
-                "PAYMENTS_BREAKER_FAIL_MAX": str(self.breaker.fail_max),
-                "PAYMENTS_BREAKER_RESET_SECONDS": str(self.breaker.reset_seconds),
-                "PAYMENTS_PROVIDER_TIMEOUT_SECONDS": str(self.breaker.provider_timeout_seconds),
+                **QUICK_RECOVERY,
             },
         )
         self.running = ExitStack()

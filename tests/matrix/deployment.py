@@ -31,7 +31,7 @@ from kombu import Connection
 
 from modulith.topology.model import load_topology
 from modulith.topology.placement import Placement, ServiceView, place
-from tests.e2e.topologies import WORKERS_BREAKER, start_relay
+from tests.e2e.topologies import QUICK_RECOVERY, start_relay
 from tests.extraction.server import bound_listener, serve_shop, service_env
 from tests.matrix.databases import ServiceDatabase, service_databases
 from tests.support.gateway import run_gateway, write_gateway_config
@@ -160,11 +160,7 @@ def deployment_env(
         # proves where calls go, not how fast they answer, so a slow answer is not a failure.
         REMOTE_API_READ_TIMEOUT_SECONDS="20",
         REMOTE_API_BREAKER_FAIL_MAX="20",
-        EVENT_RETRY_BASE_SECONDS="0.2",
-        EVENT_RETRY_MAX_SECONDS="2",
-        PAYMENTS_BREAKER_FAIL_MAX=str(WORKERS_BREAKER.fail_max),
-        PAYMENTS_BREAKER_RESET_SECONDS=str(WORKERS_BREAKER.reset_seconds),
-        PAYMENTS_PROVIDER_TIMEOUT_SECONDS=str(WORKERS_BREAKER.provider_timeout_seconds),
+        **QUICK_RECOVERY,
         **{url_variable(view): urls[view.name] for view in views},
     )
     # Each service is told its own database only (added per service).
