@@ -1,4 +1,4 @@
-"""Reads of the catalog: querysets for the HTTP layer, DTOs for the public api."""
+"""Reads of the catalog: model rows and querysets; the api maps them to its DTOs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from contexts.catalog.api import ProductDTO
 from contexts.catalog.models import Product
 
 
@@ -44,19 +43,8 @@ def product_get(*, sku: str, include_retired: bool = False) -> Product:
         raise ProductNotFound(f"No product has sku {sku!r}.") from None
 
 
-def products_by_sku(*, skus: Collection[str]) -> dict[str, ProductDTO]:
-    """DTOs of the known skus among `skus`, in one query (none for no skus)."""
+def products_by_sku(*, skus: Collection[str]) -> dict[str, Product]:
+    """The known skus among `skus`, retired ones included, in one query (none for no skus)."""
     if not skus:
         return {}
-    return {
-        product.sku: ProductDTO(
-            id=product.id,
-            sku=product.sku,
-            name=product.name,
-            price=product.price,
-            currency=product.currency,
-            weight_grams=product.weight_grams,
-            active=product.active,
-        )
-        for product in Product.objects.filter(sku__in=set(skus))
-    }
+    return {product.sku: product for product in Product.objects.filter(sku__in=set(skus))}

@@ -1,4 +1,7 @@
-"""Public api of the identity context: keyword-only functions returning frozen DTOs."""
+"""Public api of the identity context: keyword-only functions returning frozen DTOs.
+
+Selectors return model rows; this module alone maps them to DTOs (docs/rules.md, rule 13).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from contexts.identity import selectors as _selectors
 from modulith.remote import api_function
 
 if TYPE_CHECKING:  # the model stays private: only the DTO below leaves this context
@@ -31,9 +35,7 @@ class CustomerNotFound(LookupError):
 @api_function
 def get_customer(*, customer_id: UUID) -> CustomerDTO:
     """The account with this id (active or not: past orders still need its address)."""
-    from contexts.identity import selectors  # here, so the api module exposes no private module
-
-    user = selectors.user_get(user_id=customer_id)
+    user = _selectors.user_get(user_id=customer_id)
     if user is None:
         raise CustomerNotFound(customer_id)
     return _customer_dto(user)
@@ -42,9 +44,7 @@ def get_customer(*, customer_id: UUID) -> CustomerDTO:
 @api_function
 def get_customer_by_email(*, email: str) -> CustomerDTO:
     """The account with this address, in any letter case."""
-    from contexts.identity import selectors
-
-    user = selectors.user_get_by_email(email=email)
+    user = _selectors.user_get_by_email(email=email)
     if user is None:
         raise CustomerNotFound(email=email)
     return _customer_dto(user)

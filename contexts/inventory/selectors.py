@@ -1,4 +1,4 @@
-"""Reads of inventory: querysets for the HTTP layer, DTOs for the public api."""
+"""Reads of inventory: model rows and querysets; the api maps them to its DTOs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Collection
 
 from django.db.models import QuerySet
 
-from contexts.inventory.api import AvailabilityDTO
 from contexts.inventory.models import StockAdjustment, StockItem
 
 
@@ -41,16 +40,8 @@ def stock_adjustment_list(*, sku: str) -> QuerySet[StockAdjustment]:
     return StockAdjustment.objects.filter(stock_item__sku=sku).order_by("-created_at", "-id")
 
 
-def availability_by_sku(*, skus: Collection[str]) -> dict[str, AvailabilityDTO]:
-    """Stock of the tracked skus among `skus`, in one query (none for no skus)."""
+def stock_items_by_sku(*, skus: Collection[str]) -> dict[str, StockItem]:
+    """The tracked skus among `skus`, in one query (none for no skus)."""
     if not skus:
         return {}
-    return {
-        item.sku: AvailabilityDTO(
-            sku=item.sku,
-            on_hand=item.on_hand,
-            reserved=item.reserved,
-            available=item.available,
-        )
-        for item in StockItem.objects.filter(sku__in=set(skus))
-    }
+    return {item.sku: item for item in StockItem.objects.filter(sku__in=set(skus))}

@@ -18,7 +18,7 @@ from contexts.inventory.events import (
     StockReserved,
 )
 from contexts.orders import services
-from contexts.orders.api import OrderNotFound
+from contexts.orders.selectors import OrderNotFound
 from contexts.payments.events import (
     PaymentAuthorized,
     PaymentCaptured,

@@ -1,4 +1,4 @@
-"""Reads of the orders context: querysets for the HTTP layer, DTOs for the public api."""
+"""Reads of the orders context: model rows and querysets; the api maps them to its DTOs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
-from contexts.orders.api import OrderDTO, OrderLineDTO, OrderNotFound
 from contexts.orders.models import IdempotencyRecord, Order
+
+
+class OrderNotFound(LookupError):
+    pass
 
 
 def order_list(*, customer_id: UUID | None) -> QuerySet[Order]:
@@ -28,29 +31,6 @@ def order_get(*, order_id: UUID, customer_id: UUID | None) -> Order:
         return order_list(customer_id=customer_id).get(id=order_id)
     except Order.DoesNotExist:
         raise OrderNotFound(f"No order has id {order_id}.") from None
-
-
-def order_dto(*, order_id: UUID) -> OrderDTO:
-    order = order_get(order_id=order_id, customer_id=None)
-    return OrderDTO(
-        id=order.id,
-        customer_id=order.customer_id,
-        status=order.status,
-        currency=order.currency,
-        subtotal=order.subtotal,
-        shipping_cost=order.shipping_cost,
-        total=order.total,
-        lines=tuple(
-            OrderLineDTO(
-                sku=line.sku,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                line_total=line.line_total,
-            )
-            for line in order.lines.all()
-        ),
-        placed_at=order.placed_at,
-    )
 
 
 def idempotency_record(*, customer_id: UUID, key: str) -> IdempotencyRecord | None:

@@ -1,4 +1,7 @@
-"""Public api of the shipping context: keyword-only functions returning frozen DTOs."""
+"""Public api of the shipping context: keyword-only functions returning frozen DTOs.
+
+Selectors return model rows; this module alone maps them to DTOs (docs/rules.md, rule 13).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from contexts.shipping import selectors as _selectors
+from contexts.shipping.parcels import parcel_weight_grams as _parcel_weight_grams
+from contexts.shipping.selectors import NoShippingRate as NoShippingRate  # raised there
 from modulith.remote import api_function
 
 
@@ -24,14 +30,12 @@ class QuoteDTO:
     total_weight_grams: int
 
 
-class NoShippingRate(LookupError):
-    """No rate covers this destination country or parcel weight."""
-
-
 @api_function
 def quote(*, lines: Sequence[ParcelLine], country: str, currency: str) -> QuoteDTO:
     """The shipping cost of these lines to `country` (ISO 3166-1 alpha-2), in `currency`.
     Raises NoShippingRate."""
-    from contexts.shipping import selectors  # here: selectors build the DTOs defined above
-
-    return selectors.quote(lines=lines, country=country, currency=currency)
+    weight = _parcel_weight_grams(lines)
+    rate = _selectors.rate_for(weight=weight, country=country, currency=currency)
+    return QuoteDTO(
+        amount=rate.amount, currency=rate.currency, zone=rate.zone.code, total_weight_grams=weight
+    )

@@ -1,13 +1,12 @@
-"""Reads of the shipping context: quotes from the rate table, and shipments."""
+"""Reads of the shipping context: rates from the rate table, and shipments (model rows; the api
+maps them to its DTOs)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from uuid import UUID
 
 from django.db.models import Case, QuerySet, Subquery, Value, When
 
-from contexts.shipping.api import NoShippingRate, ParcelLine, QuoteDTO
 from contexts.shipping.models import (
     ANY_COUNTRY,
     Rate,
@@ -15,21 +14,23 @@ from contexts.shipping.models import (
     ShipmentStatus,
     ZoneCountry,
 )
-from contexts.shipping.parcels import parcel_weight_grams
 
 
 class ShipmentNotFound(LookupError):
     pass
 
 
-def quote(*, lines: Sequence[ParcelLine], country: str, currency: str) -> QuoteDTO:
-    """The price of one parcel holding `lines` to `country`: the lightest band of the country's
-    zone that holds the parcel's weight. Raises NoShippingRate.
+class NoShippingRate(LookupError):
+    """No rate covers this destination country or parcel weight."""
+
+
+def rate_for(*, weight: int, country: str, currency: str) -> Rate:
+    """The rate of one parcel of `weight` grams to `country`: the lightest band of the country's
+    zone that holds the weight, with its zone. Raises NoShippingRate.
 
     One query: the destination's zone is a subquery of the rate's. Only when no rate answers
     does a second one tell an unserved country from a parcel too heavy for its zone.
     """
-    weight = parcel_weight_grams(lines)
     country = country.upper()
     rate = (
         Rate.objects.filter(
@@ -47,9 +48,7 @@ def quote(*, lines: Sequence[ParcelLine], country: str, currency: str) -> QuoteD
         raise NoShippingRate(
             f"No {currency.upper()} rate to {country} covers a parcel of {weight} g."
         )
-    return QuoteDTO(
-        amount=rate.amount, currency=rate.currency, zone=rate.zone.code, total_weight_grams=weight
-    )
+    return rate
 
 
 def _destination_zones(country: str) -> QuerySet[ZoneCountry]:

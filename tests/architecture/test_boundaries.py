@@ -12,8 +12,10 @@ import re
 from dataclasses import FrozenInstanceError, dataclass
 
 import pytest
+from django.apps import apps
 
 from modulith.architecture.boundaries import CHECKS, Finding, format_text
+from modulith.architecture.boundaries.mapping import result_dtos
 from tests.architecture.project import Project
 
 
@@ -217,6 +219,22 @@ def _violations() -> list[Violation]:
             "    from celery import shared_task\n\n"
             "    shared_task(print).apply_async(args=[str(order_id)])  PROBE\n",
         ),
+        v(
+            "a REST view mapping an order line to orders' api DTO",
+            "modulith.B014",
+            "contexts/orders/rest/views.py",
+            "def probe_line_dto(line):\n"
+            "    from contexts.orders.api import OrderLineDTO as Line\n\n"
+            "    return Line(sku=line.sku, quantity=1, unit_price=1, line_total=1)  PROBE\n",
+        ),
+        v(
+            "a demo loader building catalog's api DTO through the module",
+            "modulith.B014",
+            "contexts/catalog/demo.py",
+            "def probe_product_dto(product):\n"
+            "    from contexts.catalog import api\n\n"
+            "    return api.ProductDTO(**vars(product))  PROBE\n",
+        ),
     ]
 
 
@@ -301,3 +319,10 @@ def test_a_finding_is_immutable() -> None:
 
     with pytest.raises(FrozenInstanceError):
         found.line = 2  # type: ignore[misc]
+
+
+def test_only_the_dtos_api_functions_return_count_as_mapped_by_the_api() -> None:
+    # ParcelLine is an argument of shipping.api.quote: callers build it by design.
+    assert result_dtos(apps.get_app_config("shipping")) == {"QuoteDTO"}
+    assert result_dtos(apps.get_app_config("orders")) == {"OrderDTO", "OrderLineDTO"}
+    assert result_dtos(apps.get_app_config("payments")) == frozenset()

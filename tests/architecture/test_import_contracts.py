@@ -130,6 +130,33 @@ def test_a_selector_that_calls_a_service_breaks_the_layers(project: Project) -> 
     assert result.broken == {"context-layers"}, result.output
 
 
+def test_a_selector_that_imports_its_own_api_breaks_the_layers(project: Project) -> None:
+    project.package(
+        "contexts/probe_a",
+        {"selectors": "from contexts.probe_a.api import ProbeDTO\n", "api": "ProbeDTO = object\n"},
+    )
+
+    result = project.lint_imports()
+
+    assert result.broken == {"context-layers"}, result.output
+
+
+def test_the_api_maps_what_selectors_return_and_rest_calls_the_api(project: Project) -> None:
+    project.package(
+        "contexts/probe_a",
+        {
+            "rest": "from contexts.probe_a import api\n",
+            "api": "from contexts.probe_a import selectors, services\n",
+            "services": "from contexts.probe_a import selectors\n",
+            "selectors": "",
+        },
+    )
+
+    result = project.lint_imports()
+
+    assert result.broken == set(), result.output
+
+
 def test_a_broken_contract_says_which_rule_and_how_to_fix_it(project: Project) -> None:
     a_context_imports_another_contexts_models(project)
 

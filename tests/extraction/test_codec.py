@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import ModuleType
 
 import pytest
 from pydantic import ValidationError
@@ -15,7 +16,7 @@ from contexts.catalog import api as catalog_api
 from contexts.identity import api as identity_api
 from contexts.orders import api as orders_api
 from contexts.shipping import api as shipping_api
-from modulith.remote.codec import FunctionCodec, wire_type
+from modulith.remote.codec import FunctionCodec, declared_exceptions, wire_type
 from modulith.remote.functions import describe
 
 
@@ -156,9 +157,19 @@ def test_exceptions_the_api_module_does_not_declare_do_not_travel() -> None:
     assert codec.decode_exception({"name": "ValueError", "args": ["boom"]}) is None
 
 
-def test_only_exceptions_defined_in_the_api_module_are_declared() -> None:
+def test_the_api_declares_the_exceptions_it_defines_or_re_exports_from_its_context() -> None:
+    # Both are raised by their context's selectors and re-exported by its api (rule 13).
     assert set(codec_of(orders_api.get_order).exceptions) == {"OrderNotFound"}
     assert set(codec_of(shipping_api.quote).exceptions) == {"NoShippingRate"}
+    assert set(codec_of(identity_api.get_customer).exceptions) == {"CustomerNotFound"}
+
+
+def test_an_exception_imported_from_elsewhere_is_not_declared() -> None:
+    module = ModuleType("contexts.probe.api")
+    module.CustomerNotFound = identity_api.CustomerNotFound  # type: ignore[attr-defined]
+    module.LookupError = LookupError  # type: ignore[attr-defined]
+
+    assert declared_exceptions(module) == {}
 
 
 def test_abstract_collections_become_lists_at_any_depth() -> None:

@@ -22,7 +22,6 @@ from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from contexts.orders import selectors, services
-from contexts.orders.api import OrderNotFound
 from contexts.orders.events import ShippingAddress
 from contexts.orders.rest import problems
 from contexts.orders.rest.idempotency import (
@@ -32,6 +31,7 @@ from contexts.orders.rest.idempotency import (
     idempotency_key,
 )
 from contexts.orders.rest.serializers import OrderOutput, render_order
+from contexts.orders.selectors import OrderNotFound
 from modulith.http.authentication import TokenPrincipal, request_principal
 from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response

@@ -11,9 +11,9 @@ from uuid import UUID
 from django.utils import timezone
 
 from contexts.orders import database
-from contexts.orders.api import OrderNotFound
 from contexts.orders.events import OrderCancelled
 from contexts.orders.models import Order, OrderHistoryEntry, OrderStatus
+from contexts.orders.selectors import OrderNotFound
 from contexts.orders.services.payloads import event_lines
 from modulith import publish
 

@@ -22,7 +22,6 @@ from uuid import UUID
 from django.utils import timezone
 
 from contexts.orders import database
-from contexts.orders.api import OrderNotFound
 from contexts.orders.events import OrderConfirmed, OrderRejected
 from contexts.orders.models import (
     Order,
@@ -32,6 +31,7 @@ from contexts.orders.models import (
     RejectionReason,
     StockStatus,
 )
+from contexts.orders.selectors import OrderNotFound
 from contexts.orders.services.payloads import address_of, event_lines
 from modulith import publish
 

@@ -18,8 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contexts.shipping import selectors, services
-from contexts.shipping.api import NoShippingRate, ParcelLine
+from contexts.shipping import api, selectors, services
 from contexts.shipping.models import DEFAULT_CURRENCY, Shipment
 from modulith.http import schema_errors
 from modulith.http.authentication import Role, request_principal
@@ -229,12 +228,12 @@ class QuoteView(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         try:
-            parcel_quote = selectors.quote(
-                lines=[ParcelLine(**line) for line in data["lines"]],
+            parcel_quote = api.quote(
+                lines=[api.ParcelLine(**line) for line in data["lines"]],
                 country=data["country"],
                 currency=data["currency"],
             )
-        except NoShippingRate as no_rate:
+        except api.NoShippingRate as no_rate:
             raise ProblemError(
                 status=422,
                 problem_type="/problems/no-shipping-rate",

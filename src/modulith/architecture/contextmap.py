@@ -24,6 +24,7 @@ from modulith.architecture.graph import ApiImport, api_imports, build_import_gra
 from modulith.architecture.openapi import context_prefix
 from modulith.contexts import ContextConfig, all_contexts
 from modulith.events import all_event_specs
+from modulith.remote.codec import declared_exceptions
 from modulith.subscriptions import all_subscriptions
 
 HEADER = (
@@ -130,7 +131,7 @@ def _canvas(
         database_alias=context.database_alias,
         api_functions=tuple(_api_functions(api)) if api else (),
         api_types=tuple(_defined_classes(api, _is_dto)) if api else (),
-        api_errors=tuple(_defined_classes(api, _is_exception)) if api else (),
+        api_errors=tuple(declared_exceptions(api)) if api else (),
         published=tuple(
             PublishedEvent(spec.cls.__name__, spec.type)
             for spec in all_event_specs()
@@ -170,10 +171,6 @@ def _api_functions(module: ModuleType) -> Iterator[ApiFunction]:
 
 def _is_dto(value: object) -> bool:
     return inspect.isclass(value) and dataclasses.is_dataclass(value)
-
-
-def _is_exception(value: object) -> bool:
-    return inspect.isclass(value) and issubclass(value, BaseException)
 
 
 def _defined_classes(module: ModuleType, predicate: Callable[[Any], bool]) -> Iterator[str]:

@@ -22,6 +22,7 @@ RULES: dict[int, str] = {
     10: "api functions are keyword-only and return frozen DTOs",
     11: "events are facts with a versioned type and JSON-representable fields",
     12: "tasks and periodic jobs are idempotent; one beat sends them",
+    13: "a context's `api` is the only module that maps to its DTOs",
 }
 
 

@@ -5,7 +5,8 @@ a string (exact), UUID and datetime as strings, tuples and frozen dataclasses (D
 themselves. Abstract collection hints (`Collection[str]`) travel as lists, since JSON has nothing
 else and pydantic cannot build an abstract type.
 
-An exception the api module defines travels as its class name, its `args` and its public
+An exception the api module declares (defines, or re-exports from its own context's modules, as
+it does a NotFound its selectors raise) travels as its class name, its `args` and its public
 attributes; the caller's side rebuilds an instance of the same class without calling its
 `__init__` (which may take other arguments), decoding each attribute with the hint of the
 `__init__` parameter of the same name when there is one (`customer_id: UUID`).
@@ -97,13 +98,19 @@ class FunctionCodec:
 
 
 def declared_exceptions(module: ModuleType) -> dict[str, type[Exception]]:
-    """The exception classes a module defines (not those it imports), by name."""
+    """The exception classes a module defines or re-exports from its own package, by name.
+
+    An api module re-exports the NotFound its selectors raise (rule 13): that is its own
+    exception. A builtin, or another context's exception it happens to import, is not.
+    """
+    package = module.__name__.rpartition(".")[0]
     return {
         name: value
         for name, value in vars(module).items()
         if isinstance(value, type)
         and issubclass(value, Exception)
-        and value.__module__ == module.__name__
+        and not name.startswith("_")
+        and (value.__module__ == module.__name__ or value.__module__.startswith(f"{package}."))
     }
 
 

@@ -58,9 +58,9 @@ def api_function(function: Callable[P, R]) -> Callable[P, R]:
     process that serves its context when CONTEXT_REMOTES names that context.
 
     The function must take keyword-only arguments and type-hint them and its result (rule 10,
-    docs/rules.md#rule-10): the hints are the wire format. Exceptions defined in the same module
-    cross the wire as themselves; anything else that goes wrong remotely raises
-    RemoteApiUnavailable.
+    docs/rules.md#rule-10): the hints are the wire format. Exceptions the module defines or
+    re-exports from its own context cross the wire as themselves; anything else that goes wrong
+    remotely raises RemoteApiUnavailable.
     """
     _require_keyword_only(function)
     spec = ApiFunction(function)

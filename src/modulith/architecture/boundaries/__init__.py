@@ -2,14 +2,16 @@
 
 The import contracts see imports; the system checks (modulith.E0xx) see relations and
 registries. These see the rest: dynamic lookups, raw SQL, literal database aliases, signals
-connected by hand, generic relations, models leaking through an api, subscriptions to events
-nobody publishes, and side effects inside transactions. `manage.py boundaries` runs them (part of
-`make lint`); what the source cannot show is caught at run time by modulith.guards.
+connected by hand, generic relations, models leaking through an api, api DTOs built outside
+the api, subscriptions to events nobody publishes, and side effects inside transactions.
+`manage.py boundaries` runs them (part of `make lint`); what the source cannot show is caught at
+run time by modulith.guards.
 """
 
 from __future__ import annotations
 
 from modulith.architecture.boundaries.findings import CHECKS, Check, Finding, format_text
+from modulith.architecture.boundaries.mapping import dto_builds, result_dtos
 from modulith.architecture.boundaries.owners import Owners
 from modulith.architecture.boundaries.registry import (
     api_exposures,
@@ -28,9 +30,11 @@ def check_boundaries() -> list[Finding]:
     findings: list[Finding] = []
     instantiated: dict[str, set[str]] = {}
     for context in owners.contexts:
+        dtos = result_dtos(context)
         for source in context_modules(context):
             scanner = scan(source, owners)
             findings += scanner.findings
+            findings += dto_builds(source, dtos)
             if source.leaf != "events":
                 instantiated.setdefault(context.label, set()).update(scanner.instantiated)
     findings += api_exposures(owners)

@@ -50,6 +50,7 @@ CHECKS: dict[str, Check] = {
         Check("modulith.B011", 1, "a private name imported from another context's api"),
         Check("modulith.B012", 11, "a subscription to an event its context never publishes"),
         Check("modulith.B013", 6, "a broker send, email or HTTP call inside a transaction"),
+        Check("modulith.B014", 13, "a DTO an api function returns, built outside the api"),
     )
 }
 
