@@ -134,7 +134,7 @@ def service_env(
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         # nginx sets X-Forwarded-For/-Proto; no TLS on this machine, so no redirect to https.
         "NUM_PROXIES": "1",
-        "SECURE_SSL_REDIRECT": "false",
+        "PLAIN_HTTP": "true",
         "SERVICE_PRIVATE_KEY_FILE": str(service_key(service["name"])),
         **urls,
     }

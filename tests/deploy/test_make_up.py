@@ -9,6 +9,7 @@ PostgreSQL only, with RabbitMQ, Redis and nginx: the PostgreSQL pass of `make te
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -121,6 +122,27 @@ def make_up(topology: str, env: dict[str, str]) -> Iterator[Process]:
         )
 
 
+def log_into_the_admin(gateway: str) -> httpx.Response:
+    """The demo administrator logs in as a browser does: the log-in page sets the CSRF cookie,
+    the form posts its token back with the browser's Origin, and the session cookie it gets
+    opens the dashboard. httpx keeps a Secure cookie away from plain HTTP, as browsers do."""
+    with httpx.Client(base_url=gateway, timeout=10, follow_redirects=True) as browser:
+        form = browser.get("/admin/login/", params={"next": "/admin/"})
+        assert form.status_code == 200, form.text[:500]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        assert token, form.text[:500]
+        return browser.post(
+            "/admin/login/?next=/admin/",
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "username": "admin@example.com",
+                "password": "Shop-Admin-Demo-1",
+                "next": "/admin/",
+            },
+            headers={"Origin": gateway, "Referer": f"{gateway}/admin/login/"},
+        )
+
+
 @pytest.mark.parametrize("topology", ["monolith", "payments"])
 def test_make_up_serves_the_purchase_flow_and_stops_on_ctrl_c(
     topology: str,
@@ -137,6 +159,9 @@ def test_make_up_serves_the_purchase_flow_and_stops_on_ctrl_c(
         products = httpx.get(f"{gateway}/api/catalog/products/", timeout=10).json()
         assert products["count"] >= 20  # the demo data
         assert httpx.get(f"http://127.0.0.1:{env['UP_FLOWER_PORT']}/", timeout=10).is_success
+        dashboard = log_into_the_admin(gateway)
+        assert (dashboard.status_code, dashboard.url.path) == (200, "/admin/"), dashboard.text[:800]
+        assert "Site administration" in dashboard.text and "Log out" in dashboard.text
 
         shop = Shop(base_url=gateway, timeout=SETTLE_TIMEOUT, bearer=bearer)
         happy_path(shop, MailCatcher(f"http://127.0.0.1:{env['UP_MAIL_PORT']}"))

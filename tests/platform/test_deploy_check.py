@@ -24,7 +24,7 @@ def production_environment() -> dict[str, str]:
     environment = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
+        if name not in {"DEBUG", "PLAIN_HTTP", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="config.settings",
