@@ -167,11 +167,9 @@ class Customer:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def log_in(shop: Server) -> Customer:
-    token = http_json("POST", f"{shop.base}/api/identity/token/", body=CUSTOMER)["access"]
-    headers = {"Authorization": f"Bearer {token}"}
-    methods = http_json("GET", f"{shop.base}/api/payments/methods/", headers=headers)
-    body = {
+def order_body(payment_method_id: str) -> dict[str, object]:
+    """Every benchmark order: one line of TEA-001 to a German address, paid by this method."""
+    return {
         "lines": [{"sku": "TEA-001", "quantity": 1}],
         "shipping_address": {
             "name": "Bench Customer",
@@ -180,8 +178,15 @@ def log_in(shop: Server) -> Customer:
             "postal_code": "10115",
             "country": "DE",
         },
-        "payment_method_id": methods["results"][0]["id"],
+        "payment_method_id": payment_method_id,
     }
+
+
+def log_in(shop: Server) -> Customer:
+    token = http_json("POST", f"{shop.base}/api/identity/token/", body=CUSTOMER)["access"]
+    headers = {"Authorization": f"Bearer {token}"}
+    methods = http_json("GET", f"{shop.base}/api/payments/methods/", headers=headers)
+    body = order_body(methods["results"][0]["id"])
     customer = Customer(token=token, order_body=json.dumps(body))
     customer.order_id = place_order(shop, customer)
     return customer
