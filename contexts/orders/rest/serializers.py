@@ -11,6 +11,7 @@ from contexts.orders.models import (
     RejectionReason,
     StockStatus,
 )
+from modulith.http.representation import represent
 
 
 def money(help_text: str = "") -> serializers.DecimalField:
@@ -73,4 +74,4 @@ class OrderOutput(serializers.Serializer):
 
 
 def render_order(order: Order) -> dict:
-    return dict(OrderOutput(order).data)
+    return represent(OrderOutput, order)

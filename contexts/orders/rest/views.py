@@ -36,6 +36,7 @@ from modulith.http.authentication import TokenPrincipal, request_principal
 from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsCustomer
+from modulith.http.representation import represent
 
 TAGS = ["orders"]
 MAX_LINES = 50
@@ -207,7 +208,7 @@ class OrderItemView(APIView):
             )
         except OrderNotFound as missing:
             raise NotFound(str(missing)) from missing
-        return Response(OrderOutput(order).data)
+        return Response(represent(OrderOutput, order))
 
 
 class OrderCancelView(APIView):
@@ -238,4 +239,4 @@ class OrderCancelView(APIView):
             raise problems.order_not_cancellable(
                 detail=str(refused), order_status=refused.status
             ) from refused
-        return Response(OrderOutput(order).data, status=status.HTTP_200_OK)
+        return Response(represent(OrderOutput, order), status=status.HTTP_200_OK)

@@ -20,8 +20,10 @@ from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
+
+from modulith.http.representation import represent_many
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -70,9 +72,10 @@ def paginated_response(
     *,
     view: APIView,
     items: QuerySet[Any] | Sequence[Any],
-    output: type[BaseSerializer[Any]],
+    output: type[Serializer[Any]],
 ) -> Response:
-    """Paginate `items` with the view's `pagination_class` and render the page with `output`."""
+    """Paginate `items` with the view's `pagination_class` and render the page with `output`
+    (bound once per process: modulith.http.representation)."""
     paginator: pagination.BasePagination = view.pagination_class()  # type: ignore[attr-defined]
     page = paginator.paginate_queryset(items, view.request, view=view)
-    return paginator.get_paginated_response(output(page, many=True).data)
+    return paginator.get_paginated_response(represent_many(output, page or ()))
