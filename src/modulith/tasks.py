@@ -38,8 +38,13 @@ def enqueue_delivery(
     subscription: Subscription, envelope: Envelope, *, producer: Any = None
 ) -> None:
     """Send to the subscriber's queue. Raises if the broker is unreachable (no silent loss)."""
-    deliver_task.apply_async(
+    # argsrepr is what monitoring shows of the arguments (Celery's stubs lack it). Celery would
+    # otherwise build it with its saferepr, walking the whole envelope: a tenth of a placement's
+    # CPU for its two deliveries.
+    deliver_task.apply_async(  # type: ignore[call-arg]
         args=(subscription.name, envelope),
+        argsrepr=f"({subscription.name!r}, <{envelope['type']} {envelope['id']}>)",
+        kwargsrepr="{}",
         queue=subscription.context.queue,
         retry=False,
         producer=producer,
