@@ -7,28 +7,24 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from contexts.orders.models import IdempotencyRecord, Order
+from modulith.http.scope import Scope
 
 
 class OrderNotFound(LookupError):
     pass
 
 
-def order_list(*, customer_id: UUID | None) -> QuerySet[Order]:
-    """Orders newest first, with their lines prefetched (two queries whatever the page size).
-
-    `customer_id` limits them to one customer's; None lists everybody's (staff).
-    """
-    orders = Order.objects.prefetch_related("lines").order_by("-placed_at", "-id")
-    if customer_id is not None:
-        orders = orders.filter(customer_id=customer_id)
-    return orders
+def order_list(*, scope: Scope) -> QuerySet[Order]:
+    """The orders in `scope`, newest first, with their lines prefetched (two queries whatever
+    the page size)."""
+    return scope.limit(Order.objects.prefetch_related("lines").order_by("-placed_at", "-id"))
 
 
-def order_get(*, order_id: UUID, customer_id: UUID | None) -> Order:
-    """One order; with `customer_id`, only if it is that customer's (else OrderNotFound, so that
-    nobody learns whether another customer's order exists)."""
+def order_get(*, order_id: UUID, scope: Scope) -> Order:
+    """One order in `scope` (else OrderNotFound, so that nobody learns whether another
+    customer's order exists)."""
     try:
-        return order_list(customer_id=customer_id).get(id=order_id)
+        return order_list(scope=scope).get(id=order_id)
     except Order.DoesNotExist:
         raise OrderNotFound(f"No order has id {order_id}.") from None
 

@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 
 from contexts.payments.models import Payment, PaymentMethod, PaymentStatus
+from modulith.http.scope import Scope
 
 
 class PaymentNotFound(LookupError):
@@ -23,19 +24,17 @@ def payment_method_get(*, payment_method_id: UUID, customer_id: UUID) -> Payment
     return PaymentMethod.objects.filter(id=payment_method_id, customer_id=customer_id).first()
 
 
-def payment_list(*, customer_id: UUID, is_staff: bool) -> QuerySet[Payment]:
-    """Payments newest first: all of them for staff, a customer's own otherwise. Tombstones of
-    orders that never reached payments are no payments and stay hidden."""
-    payments = Payment.objects.exclude(status=PaymentStatus.ABANDONED)
-    if not is_staff:
-        payments = payments.filter(customer_id=customer_id)
+def payment_list(*, scope: Scope) -> QuerySet[Payment]:
+    """The payments in `scope`, newest first. Tombstones of orders that never reached payments
+    are no payments and stay hidden."""
+    payments = scope.limit(Payment.objects.exclude(status=PaymentStatus.ABANDONED))
     return payments.select_related("payment_method").order_by("-created_at", "-id")
 
 
-def payment_get(*, payment_id: UUID, customer_id: UUID, is_staff: bool) -> Payment:
-    """One payment the caller may see. Raises PaymentNotFound, also for somebody else's, so
-    that ids of other customers' payments cannot be probed."""
-    payment = payment_list(customer_id=customer_id, is_staff=is_staff).filter(id=payment_id).first()
+def payment_get(*, payment_id: UUID, scope: Scope) -> Payment:
+    """One payment in `scope`. Raises PaymentNotFound, also for somebody else's, so that ids of
+    other customers' payments cannot be probed."""
+    payment = payment_list(scope=scope).filter(id=payment_id).first()
     if payment is None:
         raise PaymentNotFound(payment_id)
     return payment

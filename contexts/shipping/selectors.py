@@ -14,6 +14,7 @@ from contexts.shipping.models import (
     ShipmentStatus,
     ZoneCountry,
 )
+from modulith.http.scope import Scope
 
 
 class ShipmentNotFound(LookupError):
@@ -64,20 +65,16 @@ def _zone_of(country: str) -> int | None:
     return _destination_zones(country).values_list("zone_id", flat=True).first()
 
 
-def shipment_list(*, customer_id: UUID, is_staff: bool) -> QuerySet[Shipment]:
-    """Shipments newest first: all of them for staff, a customer's own otherwise. Tombstones of
-    orders cancelled before shipping saw them are no parcels and stay hidden."""
-    shipments = Shipment.objects.exclude(status=ShipmentStatus.WITHDRAWN)
-    if not is_staff:
-        shipments = shipments.filter(customer_id=customer_id)
+def shipment_list(*, scope: Scope) -> QuerySet[Shipment]:
+    """The shipments in `scope`, newest first. Tombstones of orders cancelled before shipping
+    saw them are no parcels and stay hidden."""
+    shipments = scope.limit(Shipment.objects.exclude(status=ShipmentStatus.WITHDRAWN))
     return shipments.order_by("-created_at", "-id")
 
 
-def shipment_get(*, shipment_id: UUID, customer_id: UUID, is_staff: bool) -> Shipment:
-    """One shipment the caller may see. Raises ShipmentNotFound, also for somebody else's."""
-    shipment = (
-        shipment_list(customer_id=customer_id, is_staff=is_staff).filter(id=shipment_id).first()
-    )
+def shipment_get(*, shipment_id: UUID, scope: Scope) -> Shipment:
+    """One shipment in `scope`. Raises ShipmentNotFound, also for somebody else's."""
+    shipment = shipment_list(scope=scope).filter(id=shipment_id).first()
     if shipment is None:
         raise ShipmentNotFound(shipment_id)
     return shipment

@@ -32,20 +32,16 @@ from contexts.orders.rest.idempotency import (
 )
 from contexts.orders.rest.serializers import OrderOutput, render_order
 from contexts.orders.selectors import OrderNotFound
-from modulith.http.authentication import TokenPrincipal, request_principal
+from modulith.http.authentication import request_principal
 from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsCustomer
 from modulith.http.representation import represent
+from modulith.http.scope import Scope
 
 TAGS = ["orders"]
 MAX_LINES = 50
 MAX_QUANTITY = 100
-
-
-def _scope(principal: TokenPrincipal) -> UUID | None:
-    """Whose orders the caller may see: their own, or everybody's (None) for staff."""
-    return None if principal.is_staff else principal.id
 
 
 class OrderLineInput(StrictInput):
@@ -120,7 +116,7 @@ class OrderCollectionView(APIView):
         responses={200: OrderOutput(many=True), 401: problems.PROBLEM_401},
     )
     def get(self, request: Request) -> Response:
-        orders = selectors.order_list(customer_id=_scope(request_principal(request)))
+        orders = selectors.order_list(scope=Scope.of(request_principal(request)))
         return paginated_response(view=self, items=orders, output=OrderOutput)
 
     @extend_schema(
@@ -204,7 +200,7 @@ class OrderItemView(APIView):
     def get(self, request: Request, order_id: UUID) -> Response:
         try:
             order = selectors.order_get(
-                order_id=order_id, customer_id=_scope(request_principal(request))
+                order_id=order_id, scope=Scope.of(request_principal(request))
             )
         except OrderNotFound as missing:
             raise NotFound(str(missing)) from missing
@@ -231,7 +227,7 @@ class OrderCancelView(APIView):
     def post(self, request: Request, order_id: UUID) -> Response:
         try:
             order = services.order_cancel(
-                order_id=order_id, customer_id=_scope(request_principal(request))
+                order_id=order_id, scope=Scope.of(request_principal(request))
             )
         except OrderNotFound as missing:
             raise NotFound(str(missing)) from missing

@@ -16,6 +16,7 @@ from contexts.orders.models import Order, OrderHistoryEntry, OrderStatus
 from contexts.orders.selectors import OrderNotFound
 from contexts.orders.services.payloads import event_lines
 from modulith import publish
+from modulith.http.scope import Scope
 
 
 class OrderNotCancellable(Exception):
@@ -35,16 +36,13 @@ def _why_not(order: Order) -> str:
 
 
 @database.atomic
-def order_cancel(*, order_id: UUID, customer_id: UUID | None) -> Order:
-    """Cancel a confirmed order and publish OrderCancelled (refund and restock follow).
+def order_cancel(*, order_id: UUID, scope: Scope) -> Order:
+    """Cancel a confirmed order in `scope` and publish OrderCancelled (refund and restock follow).
 
-    `customer_id` restricts the cancel to that customer's orders (None: any order, for staff);
-    someone else's order is reported as not found, so its existence does not leak.
+    Someone else's order is reported as not found, so its existence does not leak.
     Raises OrderNotFound and OrderNotCancellable.
     """
-    orders = Order.objects.select_for_update()
-    if customer_id is not None:
-        orders = orders.filter(customer_id=customer_id)
+    orders = scope.limit(Order.objects.select_for_update())
     try:
         # Locked: a ShipmentDispatched handled at this moment must wait and then see the cancel.
         order = orders.get(id=order_id)

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from drf_spectacular.utils import extend_schema
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contexts.payments import selectors, services
+from contexts.payments.models import Payment
 from contexts.payments.providers import ProviderUnavailable, UnknownToken
 from modulith.http import schema_errors
 from modulith.http.authentication import Role, request_principal
@@ -24,6 +25,8 @@ from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsCustomer
 from modulith.http.problems import ProblemError
+from modulith.http.scope import Scope
+from modulith.http.views import ScopedDetailView, ScopedListView
 
 TAGS = ["payments"]
 
@@ -111,42 +114,39 @@ class PaymentMethodCollectionView(APIView):
         return Response(PaymentMethodOutput(method).data, status=status.HTTP_201_CREATED)
 
 
-class PaymentListView(APIView):
-    permission_classes: list[type[BasePermission]] = [IsAuthenticated]
-    pagination_class = BoundedLimitOffsetPagination
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=TAGS,
         operation_id="payments_list",
         summary="List payments",
         description="The caller's payments, newest first; staff see everybody's.",
         responses={200: PaymentOutput(many=True), 401: PROBLEM_401},
     )
-    def get(self, request: Request) -> Response:
-        principal = request_principal(request)
-        payments = selectors.payment_list(customer_id=principal.id, is_staff=principal.is_staff)
-        return paginated_response(view=self, items=payments, output=PaymentOutput)
+)
+class PaymentListView(ScopedListView):
+    output = PaymentOutput
+
+    def rows(self, scope: Scope) -> QuerySet[Payment]:
+        return selectors.payment_list(scope=scope)
 
 
-class PaymentDetailView(APIView):
-    permission_classes: list[type[BasePermission]] = [IsAuthenticated]
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=TAGS,
         operation_id="payments_retrieve",
         summary="Show a payment",
         description="One of the caller's payments (staff: any payment).",
         responses={200: PaymentOutput, 401: PROBLEM_401, 404: PROBLEM_404},
     )
-    def get(self, request: Request, payment_id: UUID) -> Response:
-        principal = request_principal(request)
-        try:
-            payment = selectors.payment_get(
-                payment_id=payment_id, customer_id=principal.id, is_staff=principal.is_staff
-            )
-        except selectors.PaymentNotFound as missing:
-            raise NotFound("No such payment.") from missing
-        return Response(PaymentOutput(payment).data)
+)
+class PaymentDetailView(ScopedDetailView):
+    lookup_url_kwarg = "payment_id"
+    output = PaymentOutput
+    not_found = selectors.PaymentNotFound
+    not_found_detail = "No such payment."
+
+    def row(self, row_id: UUID, scope: Scope) -> Payment:
+        return selectors.payment_get(payment_id=row_id, scope=scope)
 
 
 def provider_unavailable_problem() -> ProblemError:

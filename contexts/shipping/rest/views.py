@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,12 +21,12 @@ from rest_framework.views import APIView
 from contexts.shipping import api, selectors, services
 from contexts.shipping.models import DEFAULT_CURRENCY, Shipment
 from modulith.http import schema_errors
-from modulith.http.authentication import Role, request_principal
+from modulith.http.authentication import Role
 from modulith.http.inputs import BoundedListField, StrictInput
-from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
-from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
+from modulith.http.scope import Scope
 from modulith.http.throttling import AddressRateThrottle
+from modulith.http.views import RowView, ScopedDetailView, ScopedListView, TransitionView
 
 TAGS = ["shipping"]
 
@@ -87,96 +87,92 @@ class ShipmentOutput(serializers.Serializer):
         ).data
 
 
-class ShipmentListView(APIView):
-    permission_classes: list[type[BasePermission]] = [IsAuthenticated]
-    pagination_class = BoundedLimitOffsetPagination
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=TAGS,
         operation_id="shipping_shipments_list",
         summary="List shipments",
         description="The caller's shipments, newest first; staff see everybody's.",
         responses={200: ShipmentOutput(many=True), 401: PROBLEM_401},
     )
-    def get(self, request: Request) -> Response:
-        principal = request_principal(request)
-        shipments = selectors.shipment_list(customer_id=principal.id, is_staff=principal.is_staff)
-        return paginated_response(view=self, items=shipments, output=ShipmentOutput)
+)
+class ShipmentListView(ScopedListView):
+    output = ShipmentOutput
+
+    def rows(self, scope: Scope) -> QuerySet[Shipment]:
+        return selectors.shipment_list(scope=scope)
 
 
-class ShipmentDetailView(APIView):
-    permission_classes: list[type[BasePermission]] = [IsAuthenticated]
+class ShipmentView(RowView):
+    """One shipment by the id in its URL."""
 
-    @extend_schema(
+    lookup_url_kwarg = "shipment_id"
+    output = ShipmentOutput
+    not_found = selectors.ShipmentNotFound
+    not_found_detail = "No such shipment."
+
+
+@extend_schema_view(
+    get=extend_schema(
         tags=TAGS,
         operation_id="shipping_shipments_retrieve",
         summary="Track a shipment",
         description="One of the caller's shipments with its tracking (staff: any shipment).",
         responses={200: ShipmentOutput, 401: PROBLEM_401, 404: PROBLEM_404},
     )
-    def get(self, request: Request, shipment_id: UUID) -> Response:
-        principal = request_principal(request)
-        try:
-            shipment = selectors.shipment_get(
-                shipment_id=shipment_id, customer_id=principal.id, is_staff=principal.is_staff
-            )
-        except selectors.ShipmentNotFound as missing:
-            raise NotFound("No such shipment.") from missing
-        return Response(ShipmentOutput(shipment).data)
+)
+class ShipmentDetailView(ShipmentView, ScopedDetailView):
+    def row(self, row_id: UUID, scope: Scope) -> Shipment:
+        return selectors.shipment_get(shipment_id=row_id, scope=scope)
 
 
-class ShipmentDispatchView(APIView):
-    permission_classes = [IsStaff]
+class ShipmentTransitionView(ShipmentView, TransitionView):
+    """Staff move a parcel along; a shipment in the wrong state answers 409."""
 
-    @extend_schema(
+    conflict = services.ShipmentStateConflict
+
+    def conflict_problem(self, conflict: Exception) -> ProblemError:
+        assert isinstance(conflict, services.ShipmentStateConflict)
+        return state_conflict(conflict)
+
+
+TRANSITION_RESPONSES = {
+    200: ShipmentOutput,
+    401: PROBLEM_401,
+    403: PROBLEM_403,
+    404: PROBLEM_404,
+    409: PROBLEM_409,
+}
+
+
+@extend_schema_view(
+    post=extend_schema(
         tags=TAGS,
         operation_id="shipping_shipments_dispatch",
         summary="Dispatch a shipment",
         description="Staff only. A created shipment goes to the carrier (ShipmentDispatched).",
         request=None,
-        responses={
-            200: ShipmentOutput,
-            401: PROBLEM_401,
-            403: PROBLEM_403,
-            404: PROBLEM_404,
-            409: PROBLEM_409,
-        },
+        responses=TRANSITION_RESPONSES,
     )
-    def post(self, request: Request, shipment_id: UUID) -> Response:
-        try:
-            shipment = services.shipment_dispatch(shipment_id=shipment_id)
-        except selectors.ShipmentNotFound as missing:
-            raise NotFound("No such shipment.") from missing
-        except services.ShipmentStateConflict as conflict:
-            raise state_conflict(conflict) from conflict
-        return Response(ShipmentOutput(shipment).data)
+)
+class ShipmentDispatchView(ShipmentTransitionView):
+    def transition(self, row_id: UUID) -> Shipment:
+        return services.shipment_dispatch(shipment_id=row_id)
 
 
-class ShipmentDeliverView(APIView):
-    permission_classes = [IsStaff]
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         tags=TAGS,
         operation_id="shipping_shipments_deliver",
         summary="Mark a shipment delivered",
         description="Staff only. A dispatched shipment has arrived (ShipmentDelivered).",
         request=None,
-        responses={
-            200: ShipmentOutput,
-            401: PROBLEM_401,
-            403: PROBLEM_403,
-            404: PROBLEM_404,
-            409: PROBLEM_409,
-        },
+        responses=TRANSITION_RESPONSES,
     )
-    def post(self, request: Request, shipment_id: UUID) -> Response:
-        try:
-            shipment = services.shipment_deliver(shipment_id=shipment_id)
-        except selectors.ShipmentNotFound as missing:
-            raise NotFound("No such shipment.") from missing
-        except services.ShipmentStateConflict as conflict:
-            raise state_conflict(conflict) from conflict
-        return Response(ShipmentOutput(shipment).data)
+)
+class ShipmentDeliverView(ShipmentTransitionView):
+    def transition(self, row_id: UUID) -> Shipment:
+        return services.shipment_deliver(shipment_id=row_id)
 
 
 class ParcelLineInput(StrictInput):

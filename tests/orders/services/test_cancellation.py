@@ -10,6 +10,7 @@ from contexts.orders import services
 from contexts.orders.api import OrderNotFound
 from contexts.orders.events import OrderCancelled
 from contexts.orders.models import OrderStatus
+from modulith.http.scope import Scope
 from modulith.testing import capture_events
 from tests.orders.factories import OrderFactory
 
@@ -20,7 +21,9 @@ def test_the_customer_cancels_a_confirmed_order_and_refund_and_restock_are_asked
     order = OrderFactory(confirmed=True)
 
     with capture_events() as captured:
-        cancelled = services.order_cancel(order_id=order.id, customer_id=order.customer_id)
+        cancelled = services.order_cancel(
+            order_id=order.id, scope=Scope.customer(order.customer_id)
+        )
 
     assert cancelled.status == OrderStatus.CANCELLED
     assert cancelled.cancelled_at is not None
@@ -34,7 +37,7 @@ def test_the_customer_cancels_a_confirmed_order_and_refund_and_restock_are_asked
 def test_staff_cancel_any_customers_order() -> None:
     order = OrderFactory(confirmed=True)
 
-    cancelled = services.order_cancel(order_id=order.id, customer_id=None)
+    cancelled = services.order_cancel(order_id=order.id, scope=Scope.everybody())
 
     assert cancelled.status == OrderStatus.CANCELLED
 
@@ -43,7 +46,7 @@ def test_another_customers_order_is_not_found() -> None:
     order = OrderFactory(confirmed=True)
 
     with pytest.raises(OrderNotFound):
-        services.order_cancel(order_id=order.id, customer_id=uuid.uuid4())
+        services.order_cancel(order_id=order.id, scope=Scope.customer(uuid.uuid4()))
 
     order.refresh_from_db()
     assert order.status == OrderStatus.CONFIRMED
@@ -54,7 +57,7 @@ def test_only_a_confirmed_order_can_be_cancelled(trait: str) -> None:
     order = OrderFactory(**({trait: True} if trait != "pending" else {}))
 
     with capture_events() as captured, pytest.raises(services.OrderNotCancellable) as refused:
-        services.order_cancel(order_id=order.id, customer_id=order.customer_id)
+        services.order_cancel(order_id=order.id, scope=Scope.customer(order.customer_id))
 
     assert refused.value.status == order.status
     assert captured.events == []
