@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission
@@ -24,6 +24,7 @@ from modulith.http.authentication import Role
 from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsStaff
+from modulith.http.views import TransitionView
 
 SKU_PATTERN = r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$"
 SKU_MESSAGE = "Use 1-32 characters: A-Z, 0-9 and single hyphens between them (e.g. MUG-001)."
@@ -209,41 +210,42 @@ class ProductItemView(APIView):
         return Response(ProductOutput(product).data)
 
 
-class ProductRetireView(APIView):
-    permission_classes = [IsStaff]
+class ProductTransitionView(TransitionView):
+    """Staff take a product off sale or put it back; either is a no-op when already done."""
 
-    @extend_schema(
-        tags=TAGS,
+    lookup_url_kwarg = "sku"
+    output = ProductOutput
+    not_found = selectors.ProductNotFound
+
+
+# What retiring and publishing have in common in the OpenAPI document.
+PRODUCT_TRANSITION: dict[str, Any] = {
+    "tags": TAGS,
+    "parameters": [SKU_PARAMETER],
+    "request": None,
+    "responses": {200: ProductOutput, 401: PROBLEM_401, 403: PROBLEM_403, 404: PROBLEM_404},
+}
+
+
+@extend_schema_view(
+    post=extend_schema(
         operation_id="catalog_products_retire",
-        parameters=[SKU_PARAMETER],
         summary="Retire a product",
         description="Staff only. Publishes ProductRetired; retiring again changes nothing.",
-        request=None,
-        responses={200: ProductOutput, 401: PROBLEM_401, 403: PROBLEM_403, 404: PROBLEM_404},
+        **PRODUCT_TRANSITION,
     )
-    def post(self, request: Request, sku: str) -> Response:
-        try:
-            product = services.product_retire(sku=sku)
-        except selectors.ProductNotFound as missing:
-            raise NotFound(str(missing)) from missing
-        return Response(ProductOutput(product).data)
+)
+class ProductRetireView(ProductTransitionView):
+    transition = services.product_retire
 
 
-class ProductPublishView(APIView):
-    permission_classes = [IsStaff]
-
-    @extend_schema(
-        tags=TAGS,
+@extend_schema_view(
+    post=extend_schema(
         operation_id="catalog_products_publish",
-        parameters=[SKU_PARAMETER],
         summary="Put a product on sale again",
         description="Staff only. Publishes ProductPublished; an active product is left alone.",
-        request=None,
-        responses={200: ProductOutput, 401: PROBLEM_401, 403: PROBLEM_403, 404: PROBLEM_404},
+        **PRODUCT_TRANSITION,
     )
-    def post(self, request: Request, sku: str) -> Response:
-        try:
-            product = services.product_publish(sku=sku)
-        except selectors.ProductNotFound as missing:
-            raise NotFound(str(missing)) from missing
-        return Response(ProductOutput(product).data)
+)
+class ProductPublishView(ProductTransitionView):
+    transition = services.product_publish

@@ -6,9 +6,6 @@ payment answers 404, the same as one that does not exist, so ids cannot be probe
 
 from __future__ import annotations
 
-from uuid import UUID
-
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -17,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contexts.payments import selectors, services
-from contexts.payments.models import Payment
 from contexts.payments.providers import ProviderUnavailable, UnknownToken
 from modulith.http import schema_errors
 from modulith.http.authentication import Role, request_principal
@@ -25,7 +21,6 @@ from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsCustomer
 from modulith.http.problems import ProblemError
-from modulith.http.scope import Scope
 from modulith.http.views import ScopedDetailView, ScopedListView
 
 TAGS = ["payments"]
@@ -125,9 +120,7 @@ class PaymentMethodCollectionView(APIView):
 )
 class PaymentListView(ScopedListView):
     output = PaymentOutput
-
-    def rows(self, scope: Scope) -> QuerySet[Payment]:
-        return selectors.payment_list(scope=scope)
+    rows = selectors.payment_list
 
 
 @extend_schema_view(
@@ -144,9 +137,7 @@ class PaymentDetailView(ScopedDetailView):
     output = PaymentOutput
     not_found = selectors.PaymentNotFound
     not_found_detail = "No such payment."
-
-    def row(self, row_id: UUID, scope: Scope) -> Payment:
-        return selectors.payment_get(payment_id=row_id, scope=scope)
+    row = selectors.payment_get
 
 
 def provider_unavailable_problem() -> ProblemError:

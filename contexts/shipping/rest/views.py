@@ -8,9 +8,7 @@ public: a shop front shows shipping costs before anyone logs in.
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -24,7 +22,6 @@ from modulith.http import schema_errors
 from modulith.http.authentication import Role
 from modulith.http.inputs import BoundedListField, StrictInput
 from modulith.http.problems import ProblemError
-from modulith.http.scope import Scope
 from modulith.http.throttling import AddressRateThrottle
 from modulith.http.views import RowView, ScopedDetailView, ScopedListView, TransitionView
 
@@ -98,9 +95,7 @@ class ShipmentOutput(serializers.Serializer):
 )
 class ShipmentListView(ScopedListView):
     output = ShipmentOutput
-
-    def rows(self, scope: Scope) -> QuerySet[Shipment]:
-        return selectors.shipment_list(scope=scope)
+    rows = selectors.shipment_list
 
 
 class ShipmentView(RowView):
@@ -122,57 +117,62 @@ class ShipmentView(RowView):
     )
 )
 class ShipmentDetailView(ShipmentView, ScopedDetailView):
-    def row(self, row_id: UUID, scope: Scope) -> Shipment:
-        return selectors.shipment_get(shipment_id=row_id, scope=scope)
+    row = selectors.shipment_get
+
+
+def state_conflict(conflict: services.ShipmentStateConflict) -> ProblemError:
+    return ProblemError(
+        status=409,
+        problem_type="/problems/shipment-state-conflict",
+        title="Shipment state conflict",
+        detail=str(conflict),
+        shipment_status=conflict.status,
+    )
 
 
 class ShipmentTransitionView(ShipmentView, TransitionView):
     """Staff move a parcel along; a shipment in the wrong state answers 409."""
 
     conflict = services.ShipmentStateConflict
-
-    def conflict_problem(self, conflict: Exception) -> ProblemError:
-        assert isinstance(conflict, services.ShipmentStateConflict)
-        return state_conflict(conflict)
+    conflict_problem = state_conflict
 
 
-TRANSITION_RESPONSES = {
-    200: ShipmentOutput,
-    401: PROBLEM_401,
-    403: PROBLEM_403,
-    404: PROBLEM_404,
-    409: PROBLEM_409,
+# What dispatching and delivering have in common in the OpenAPI document.
+SHIPMENT_TRANSITION: dict[str, Any] = {
+    "tags": TAGS,
+    "request": None,
+    "responses": {
+        200: ShipmentOutput,
+        401: PROBLEM_401,
+        403: PROBLEM_403,
+        404: PROBLEM_404,
+        409: PROBLEM_409,
+    },
 }
 
 
 @extend_schema_view(
     post=extend_schema(
-        tags=TAGS,
         operation_id="shipping_shipments_dispatch",
         summary="Dispatch a shipment",
         description="Staff only. A created shipment goes to the carrier (ShipmentDispatched).",
-        request=None,
-        responses=TRANSITION_RESPONSES,
+        **SHIPMENT_TRANSITION,
     )
 )
 class ShipmentDispatchView(ShipmentTransitionView):
-    def transition(self, row_id: UUID) -> Shipment:
-        return services.shipment_dispatch(shipment_id=row_id)
+    transition = services.shipment_dispatch
 
 
 @extend_schema_view(
     post=extend_schema(
-        tags=TAGS,
         operation_id="shipping_shipments_deliver",
         summary="Mark a shipment delivered",
         description="Staff only. A dispatched shipment has arrived (ShipmentDelivered).",
-        request=None,
-        responses=TRANSITION_RESPONSES,
+        **SHIPMENT_TRANSITION,
     )
 )
 class ShipmentDeliverView(ShipmentTransitionView):
-    def transition(self, row_id: UUID) -> Shipment:
-        return services.shipment_deliver(shipment_id=row_id)
+    transition = services.shipment_deliver
 
 
 class ParcelLineInput(StrictInput):
@@ -237,13 +237,3 @@ class QuoteView(APIView):
                 detail=str(no_rate),
             ) from no_rate
         return Response(self.QuoteOutput(parcel_quote).data)
-
-
-def state_conflict(conflict: services.ShipmentStateConflict) -> ProblemError:
-    return ProblemError(
-        status=409,
-        problem_type="/problems/shipment-state-conflict",
-        title="Shipment state conflict",
-        detail=str(conflict),
-        shipment_status=conflict.status,
-    )

@@ -1,15 +1,13 @@
 """The view shapes the contexts repeat, written once: a scoped list, a scoped detail, and a state
 transition of one row.
 
-A context's view subclasses one of them, names its selector or service in one method and its
-output serializer, and describes the operation with `extend_schema_view`:
+A context's view subclasses one of them, names its selector or service and its output
+serializer, and describes the operation with `extend_schema_view`:
 
     @extend_schema_view(get=extend_schema(operation_id="payments_list", ...))
     class PaymentListView(ScopedListView):
         output = PaymentOutput
-
-        def rows(self, scope: Scope) -> QuerySet[Payment]:
-            return selectors.payment_list(scope=scope)
+        rows = selectors.payment_list
 
 The views stay thin (rule 9): one call into a selector or service, the errors it declares mapped
 to problems, the result serialized.
@@ -37,7 +35,8 @@ from modulith.http.scope import Scope
 
 
 class RowView(APIView):
-    """One row named by the URL: the id's keyword, the output, and what "not found" says."""
+    """One row named by the URL. `lookup_url_kwarg` is the URL's keyword and also the keyword
+    the selector or service takes (`shipment_id`, `sku`), so a view only names the function."""
 
     lookup_url_kwarg: ClassVar[str]
     output: ClassVar[type[Serializer[Any]]]
@@ -45,8 +44,8 @@ class RowView(APIView):
     # None: the exception's own message (it names the row the caller asked for).
     not_found_detail: ClassVar[str | None] = None
 
-    def row_id(self) -> Any:
-        return self.kwargs[self.lookup_url_kwarg]
+    def row_key(self) -> dict[str, Any]:
+        return {self.lookup_url_kwarg: self.kwargs[self.lookup_url_kwarg]}
 
     def answer(self, load: Callable[[], Any]) -> Response:
         """200 with the row `load` returns; 404 when it raises `not_found`."""
@@ -58,31 +57,34 @@ class RowView(APIView):
 
 
 class ScopedListView(APIView):
-    """GET: one page of the rows the caller may see (their own; staff: everybody's)."""
+    """GET: one page of the rows the caller may see (their own; staff: everybody's).
+
+    `rows` is the selector, called as `rows(scope=...)`; a plain function assigned in the class
+    body (`rows = selectors.payment_list`) is read off the class, so it is never bound.
+    """
 
     permission_classes: list[type[BasePermission]] = [IsAuthenticated]
     pagination_class = BoundedLimitOffsetPagination
     output: ClassVar[type[Serializer[Any]]]
-
-    def rows(self, scope: Scope) -> QuerySet[Any]:
-        raise NotImplementedError
+    rows: ClassVar[Callable[..., QuerySet[Any]]]
 
     def get(self, request: Request) -> Response:
-        rows = self.rows(Scope.of(request_principal(request)))
+        rows = type(self).rows(scope=Scope.of(request_principal(request)))
         return paginated_response(view=self, items=rows, output=self.output)
 
 
 class ScopedDetailView(RowView):
-    """GET: one row the caller may see; somebody else's answers 404 like a missing one."""
+    """GET: one row the caller may see; somebody else's answers 404 like a missing one.
+
+    `row` is the selector, called as `row(<lookup_url_kwarg>=..., scope=...)`.
+    """
 
     permission_classes: list[type[BasePermission]] = [IsAuthenticated]
-
-    def row(self, row_id: Any, scope: Scope) -> Any:
-        raise NotImplementedError
+    row: ClassVar[Callable[..., Any]]
 
     def get(self, request: Request, **kwargs: Any) -> Response:
         scope = Scope.of(request_principal(request))
-        return self.answer(lambda: self.row(self.row_id(), scope))
+        return self.answer(lambda: type(self).row(**self.row_key(), scope=scope))
 
 
 class _NeverRaised(Exception):
@@ -90,21 +92,20 @@ class _NeverRaised(Exception):
 
 
 class TransitionView(RowView):
-    """POST, no body: move one row to its next state (staff only unless a subclass says
-    otherwise). 200 with the row; 404 when it does not exist; when its state does not allow the
-    move, the problem (a 409) that `conflict_problem` builds from the `conflict` raised."""
+    """POST, no body: move one row to its next state, staff only unless a subclass says
+    otherwise. 200 with the row; 404 when it does not exist; when its state does not allow the
+    move (the service raises `conflict`), the problem `conflict_problem` builds, a 409.
+
+    `transition` is the service, called as `transition(<lookup_url_kwarg>=...)`.
+    """
 
     permission_classes: list[type[BasePermission]] = [IsStaff]
+    transition: ClassVar[Callable[..., Any]]
     conflict: ClassVar[type[Exception]] = _NeverRaised
-
-    def transition(self, row_id: Any) -> Any:
-        raise NotImplementedError
-
-    def conflict_problem(self, conflict: Exception) -> ProblemError:
-        raise NotImplementedError
+    conflict_problem: ClassVar[Callable[[Any], ProblemError]]
 
     def post(self, request: Request, **kwargs: Any) -> Response:
         try:
-            return self.answer(lambda: self.transition(self.row_id()))
+            return self.answer(lambda: type(self).transition(**self.row_key()))
         except self.conflict as refused:
-            raise self.conflict_problem(refused) from refused
+            raise type(self).conflict_problem(refused) from refused
