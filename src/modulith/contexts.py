@@ -80,9 +80,10 @@ class UnknownContextError(LookupError):
 
 
 def get_context(name: str) -> ContextConfig:
-    for context in all_contexts():
-        if context.label == name:
-            return context
+    # Looked up for every event sent and delivered: the app registry's own index, not a scan.
+    context = apps.app_configs.get(name)
+    if isinstance(context, ContextConfig):
+        return context
     raise UnknownContextError(f"No installed context is named {name!r}.")
 
 
