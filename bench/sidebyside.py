@@ -28,6 +28,7 @@ Environment (defaults in brackets):
   BENCH_RABBITMQ_URL RabbitMQ broker [amqp://guest:guest@127.0.0.1:5672//]
   BENCH_BROKERS      which brokers the saga and kernel rows run on, the first also carries the
                      HTTP rows [redis,rabbitmq; quick: redis]
+  BENCH_ROWS         which groups of rows run [http,saga,kernel]: e.g. saga alone
   BENCH_ROUNDS, BENCH_SECONDS, BENCH_SAGA_ORDERS, BENCH_TRIVIAL_TASKS override the sizes.
 """
 
@@ -55,6 +56,8 @@ from harness import (
     Process,
     Server,
     celery_worker,
+    child_pids,
+    cpu_seconds,
     http_json,
     purge_queues,
     query_value,
@@ -76,6 +79,7 @@ BROKER_URLS = {
     "rabbitmq": os.environ.get("BENCH_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//"),
 }
 BROKERS = os.environ.get("BENCH_BROKERS", "redis" if QUICK else "redis,rabbitmq").split(",")
+ROWS = os.environ.get("BENCH_ROWS", "http,saga,kernel").split(",")
 
 CONTEXTS = ("identity", "catalog", "shipping", "inventory", "payments", "orders", "notifications")
 SHOP_QUEUES = [f"ctx.{context}" for context in CONTEXTS]
@@ -304,6 +308,10 @@ def saga_row(
     )
     with running(worker), running(relay):
         start = worker.wait_for_log(" ready.")
+        # The machine time the saga costs: CPU of the worker's processes and the relay, less
+        # moved by the machine's load than the wall clock.
+        processes = [worker.pid, *child_pids(worker.pid), relay.pid]
+        cpu_before = cpu_seconds(processes)
         deadline = time.monotonic() + max(120, SAGA_ORDERS)
         import psycopg
 
@@ -314,6 +322,7 @@ def saga_row(
                     break
                 time.sleep(0.05)
         seconds = time.perf_counter() - start
+        cpu = cpu_seconds(processes) - cpu_before
     handler_runs = (
         query_value(database_url, "SELECT count(*) FROM modulith_inboxmessage")
         - handler_runs_before
@@ -321,10 +330,12 @@ def saga_row(
     figures.add(f"saga:{broker}", "shop", done / seconds)
     figures.add(f"handlers:{broker}", "shop", handler_runs / seconds)
     figures.add(f"handlers_per_order:{broker}", "shop", handler_runs / max(done + failed, 1))
+    figures.add(f"handlers:{broker}:cpu", "shop", cpu * 1000 / max(handler_runs, 1))
     print(
         f"  saga {broker:<9} shop     {done} of {len(order_ids)} confirmed+captured"
         f" ({failed} rejected or cancelled) in {seconds:.1f} s: {done / seconds:,.1f} orders/s,"
-        f" {handler_runs} handler runs = {handler_runs / seconds:,.1f}/s",
+        f" {handler_runs} handler runs = {handler_runs / seconds:,.1f}/s,"
+        f" {cpu * 1000 / max(handler_runs, 1):.2f} ms CPU (worker and relay) per handler run",
         flush=True,
     )
 
@@ -343,15 +354,19 @@ def trivial_tasks_row(figures: Figures, broker: str, env: dict[str, str]) -> Non
     worker = celery_worker("plain-worker", "baseline.tasks", [BASELINE_QUEUE], cwd=BENCH, env=env)
     with running(worker), queue_length(broker_url, BASELINE_QUEUE) as waiting:
         start = worker.wait_for_log(" ready.")
+        processes = [worker.pid, *child_pids(worker.pid)]
+        cpu_before = cpu_seconds(processes)
         deadline = time.monotonic() + 300
         while waiting() and time.monotonic() < deadline:
             time.sleep(0.02)
         # At most two tasks (one prefetched per process) are still running: under 0.1 %.
         seconds = time.perf_counter() - start
+        cpu = cpu_seconds(processes) - cpu_before
     figures.add(f"handlers:{broker}", "baseline", TRIVIAL_TASKS / seconds)
+    figures.add(f"handlers:{broker}:cpu", "baseline", cpu * 1000 / TRIVIAL_TASKS)
     print(
         f"  tasks {broker:<8} baseline {TRIVIAL_TASKS} trivial tasks in {seconds:.1f} s:"
-        f" {TRIVIAL_TASKS / seconds:,.1f}/s",
+        f" {TRIVIAL_TASKS / seconds:,.1f}/s, {cpu * 1000 / TRIVIAL_TASKS:.2f} ms CPU per task",
         flush=True,
     )
 
@@ -400,6 +415,8 @@ def print_report(figures: Figures, kernel: dict[str, dict[str, float]]) -> None:
     )
     print(f"\n{'operation':<{width}} {'shop median (min-max)':>28} {'baseline':>28}  ratio  goal")
     for label, row, goal in HTTP_ROWS:
+        if not figures.has(row, "shop"):
+            continue
         shop, baseline = figures.median(row, "shop"), figures.median(row, "baseline")
         ratio = shop / baseline
         print(
@@ -421,6 +438,8 @@ def print_report(figures: Figures, kernel: dict[str, dict[str, float]]) -> None:
                 )
     for broker in BROKERS:
         saga, handlers = f"saga:{broker}", f"handlers:{broker}"
+        if not figures.has(saga, "shop"):
+            continue
         orders_per_s = figures.median(saga, "shop")
         ratio = figures.median(handlers, "shop") / figures.median(handlers, "baseline")
         print(
@@ -430,14 +449,19 @@ def print_report(figures: Figures, kernel: dict[str, dict[str, float]]) -> None:
             f"{'    handler runs/s vs plain trivial tasks/s':<{width}}"
             f" {figures.spread(handlers, 'shop'):>28} {figures.spread(handlers, 'baseline'):>28}"
             f"  {ratio:4.2f}x  >= 0.35x {verdict(ratio >= 0.35)}\n"
+            f"{'    CPU per handler run / trivial task, ms':<{width}}"
+            f" {figures.spread(handlers + ':cpu', 'shop'):>28}"
+            f" {figures.spread(handlers + ':cpu', 'baseline'):>28}\n"
             f"{'    handler runs per order':<{width}}"
             f" {figures.spread(f'handlers_per_order:{broker}', 'shop'):>28}"
         )
-    rss = figures.median("rss", "shop") / figures.median("rss", "baseline")
-    print(
-        f"{'gunicorn worker RSS, MB':<{width}} {figures.spread('rss', 'shop'):>28}"
-        f" {figures.spread('rss', 'baseline'):>28}  {rss:4.2f}x  <= 1.3x {verdict(rss <= 1.3)}"
-    )
+    if figures.has("rss", "shop"):
+        rss = figures.median("rss", "shop") / figures.median("rss", "baseline")
+        print(
+            f"{'gunicorn worker RSS, MB':<{width}} {figures.spread('rss', 'shop'):>28}"
+            f" {figures.spread('rss', 'baseline'):>28}  {rss:4.2f}x  <= 1.3x"
+            f" {verdict(rss <= 1.3)}"
+        )
     for broker, k in kernel.items():
         over_floor = k["kernel_us"] / k["floor_us"]
         relay = k["relay_per_s"] / k["fastest_raw_per_s"]
@@ -494,14 +518,19 @@ def main() -> None:
                 load = os.getloadavg()[0]
                 figures.add("load", "machine", load)
                 print(f"round {number} of {ROUNDS} (load average {load:.1f})", flush=True)
-                http_rows(
-                    figures, shops[primary], baseline, customer,
-                    (shop_envs[primary], baseline_envs[primary]), BROKER_URLS[primary], number,
-                )  # fmt: skip
-                for broker in BROKERS:
+                if "http" in ROWS:
+                    http_rows(
+                        figures, shops[primary], baseline, customer,
+                        (shop_envs[primary], baseline_envs[primary]), BROKER_URLS[primary],
+                        number,
+                    )  # fmt: skip
+                for broker in BROKERS if "saga" in ROWS else ():
                     saga_row(figures, broker, shops[broker], customer, shop_envs[broker])
                     trivial_tasks_row(figures, broker, baseline_envs[broker])
-        kernel = {broker: kernel_bench(broker, events_database) for broker in BROKERS}
+        kernel = {
+            broker: kernel_bench(broker, events_database)
+            for broker in (BROKERS if "kernel" in ROWS else ())
+        }
         print_report(figures, kernel)
 
 
