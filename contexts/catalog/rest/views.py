@@ -34,8 +34,7 @@ SKU_PARAMETER = OpenApiParameter(
 )
 
 PROBLEM_400 = schema_errors.INVALID_INPUT
-PROBLEM_401 = schema_errors.unauthorized()
-PROBLEM_403 = schema_errors.lacks_role(Role.STAFF)
+STAFF_ONLY = schema_errors.role_only(Role.STAFF)
 PROBLEM_404 = schema_errors.problem_response("No such product")
 
 
@@ -124,8 +123,7 @@ class ProductCollectionView(APIView):
         responses={
             200: ProductOutput(many=True),
             400: PROBLEM_400,
-            401: PROBLEM_401,
-            403: PROBLEM_403,
+            **STAFF_ONLY,
         },
     )
     def get(self, request: Request) -> Response:
@@ -143,7 +141,7 @@ class ProductCollectionView(APIView):
         summary="Create a product",
         description="Staff only. An active product is published (ProductPublished) at once.",
         request=ProductCreateInput,
-        responses={201: ProductOutput, 400: PROBLEM_400, 401: PROBLEM_401, 403: PROBLEM_403},
+        responses={201: ProductOutput, 400: PROBLEM_400, **STAFF_ONLY},
     )
     def post(self, request: Request) -> Response:
         payload = self.ProductCreateInput(data=request.data)
@@ -195,8 +193,7 @@ class ProductItemView(APIView):
         responses={
             200: ProductOutput,
             400: PROBLEM_400,
-            401: PROBLEM_401,
-            403: PROBLEM_403,
+            **STAFF_ONLY,
             404: PROBLEM_404,
         },
     )
@@ -223,7 +220,7 @@ PRODUCT_TRANSITION: dict[str, Any] = {
     "tags": TAGS,
     "parameters": [SKU_PARAMETER],
     "request": None,
-    "responses": {200: ProductOutput, 401: PROBLEM_401, 403: PROBLEM_403, 404: PROBLEM_404},
+    "responses": {200: ProductOutput, **STAFF_ONLY, 404: PROBLEM_404},
 }
 
 

@@ -28,8 +28,7 @@ SKU_PARAMETER = OpenApiParameter(
 )
 
 PROBLEM_400 = schema_errors.INVALID_INPUT
-PROBLEM_401 = schema_errors.unauthorized()
-PROBLEM_403 = schema_errors.lacks_role(Role.STAFF)
+STAFF_ONLY = schema_errors.role_only(Role.STAFF)
 PROBLEM_404 = schema_errors.problem_response("Inventory does not track this sku")
 PROBLEM_409 = schema_errors.problem_response(
     "The adjustment would leave fewer units on hand than are reserved"
@@ -73,7 +72,7 @@ class StockListView(APIView):
         operation_id="inventory_stock_list",
         summary="List stock levels",
         description="Staff only. Every tracked sku, by sku.",
-        responses={200: StockItemOutput(many=True), 401: PROBLEM_401, 403: PROBLEM_403},
+        responses={200: StockItemOutput(many=True), **STAFF_ONLY},
     )
     def get(self, request: Request) -> Response:
         stock_items = selectors.stock_item_list()
@@ -130,8 +129,7 @@ class StockAdjustmentsView(APIView):
         description="Staff only. The audit log, newest first.",
         responses={
             200: StockAdjustmentOutput(many=True),
-            401: PROBLEM_401,
-            403: PROBLEM_403,
+            **STAFF_ONLY,
             404: PROBLEM_404,
         },
     )
@@ -155,8 +153,7 @@ class StockAdjustmentsView(APIView):
         responses={
             201: StockAdjustmentOutput,
             400: PROBLEM_400,
-            401: PROBLEM_401,
-            403: PROBLEM_403,
+            **STAFF_ONLY,
             404: PROBLEM_404,
             409: PROBLEM_409,
         },

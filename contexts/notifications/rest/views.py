@@ -39,7 +39,7 @@ class NotificationListView(APIView):
         description="The notifications addressed to the caller, newest first.",
         responses={
             200: NotificationOutput(many=True),
-            401: schema_errors.unauthorized(marked=False),
+            **schema_errors.signed_in(marked=False),
         },
     )
     def get(self, request: Request) -> Response:

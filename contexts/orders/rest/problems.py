@@ -18,8 +18,8 @@ from modulith.http.authentication import Role
 from modulith.http.problems import ProblemError
 
 PROBLEM_400 = schema_errors.INVALID_INPUT
-PROBLEM_401 = schema_errors.unauthorized()
-PROBLEM_403 = schema_errors.lacks_role(Role.CUSTOMER)
+SIGNED_IN = schema_errors.signed_in()
+CUSTOMERS_ONLY = schema_errors.role_only(Role.CUSTOMER)
 PROBLEM_404 = schema_errors.problem_response("No such order, or it belongs to another customer")
 PROBLEM_429 = schema_errors.TOO_MANY_REQUESTS
 PROBLEM_409_IN_PROGRESS = OpenApiResponse(

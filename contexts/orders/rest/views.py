@@ -113,7 +113,7 @@ class OrderCollectionView(APIView):
         operation_id="orders_list",
         summary="List orders",
         description="The caller's orders, newest first; staff see every customer's.",
-        responses={200: OrderOutput(many=True), 401: problems.PROBLEM_401},
+        responses={200: OrderOutput(many=True), **problems.SIGNED_IN},
     )
     def get(self, request: Request) -> Response:
         orders = selectors.order_list(scope=Scope.of(request_principal(request)))
@@ -149,8 +149,7 @@ class OrderCollectionView(APIView):
                 description=f"Placed (pending); or the first answer replayed ({REPLAYED_HEADER}).",
             ),
             400: problems.PROBLEM_400,
-            401: problems.PROBLEM_401,
-            403: problems.PROBLEM_403,
+            **problems.CUSTOMERS_ONLY,
             409: problems.PROBLEM_409_IN_PROGRESS,
             422: problems.PROBLEM_422,
             429: problems.PROBLEM_429,
@@ -195,7 +194,7 @@ class OrderItemView(APIView):
         operation_id="orders_retrieve",
         summary="Show an order",
         description="The caller's own order (staff: any order), with its saga's progress.",
-        responses={200: OrderOutput, 401: problems.PROBLEM_401, 404: problems.PROBLEM_404},
+        responses={200: OrderOutput, **problems.SIGNED_IN, 404: problems.PROBLEM_404},
     )
     def get(self, request: Request, order_id: UUID) -> Response:
         try:
@@ -219,7 +218,7 @@ class OrderCancelView(APIView):
         request=None,
         responses={
             200: OrderOutput,
-            401: problems.PROBLEM_401,
+            **problems.SIGNED_IN,
             404: problems.PROBLEM_404,
             409: problems.PROBLEM_409_NOT_CANCELLABLE,
         },

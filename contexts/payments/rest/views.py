@@ -26,8 +26,8 @@ from modulith.http.views import ScopedDetailView, ScopedListView
 TAGS = ["payments"]
 
 PROBLEM_400 = schema_errors.INVALID_INPUT
-PROBLEM_401 = schema_errors.unauthorized(marked=False)
-PROBLEM_403 = schema_errors.lacks_role(Role.CUSTOMER, marked=False)
+SIGNED_IN = schema_errors.signed_in(marked=False)
+CUSTOMERS_ONLY = schema_errors.role_only(Role.CUSTOMER, marked=False)
 PROBLEM_404 = schema_errors.problem_response(
     "No such payment among those the caller may see", marked=False
 )
@@ -75,7 +75,7 @@ class PaymentMethodCollectionView(APIView):
         operation_id="payments_methods_list",
         summary="List my payment methods",
         description="The caller's saved cards, newest first.",
-        responses={200: PaymentMethodOutput(many=True), 401: PROBLEM_401, 403: PROBLEM_403},
+        responses={200: PaymentMethodOutput(many=True), **CUSTOMERS_ONLY},
     )
     def get(self, request: Request) -> Response:
         methods = selectors.payment_method_list(customer_id=request_principal(request).id)
@@ -90,8 +90,7 @@ class PaymentMethodCollectionView(APIView):
         responses={
             201: PaymentMethodOutput,
             400: PROBLEM_400,
-            401: PROBLEM_401,
-            403: PROBLEM_403,
+            **CUSTOMERS_ONLY,
             503: PROBLEM_503,
         },
     )
@@ -115,7 +114,7 @@ class PaymentMethodCollectionView(APIView):
         operation_id="payments_list",
         summary="List payments",
         description="The caller's payments, newest first; staff see everybody's.",
-        responses={200: PaymentOutput(many=True), 401: PROBLEM_401},
+        responses={200: PaymentOutput(many=True), **SIGNED_IN},
     )
 )
 class PaymentListView(ScopedListView):
@@ -129,7 +128,7 @@ class PaymentListView(ScopedListView):
         operation_id="payments_retrieve",
         summary="Show a payment",
         description="One of the caller's payments (staff: any payment).",
-        responses={200: PaymentOutput, 401: PROBLEM_401, 404: PROBLEM_404},
+        responses={200: PaymentOutput, **SIGNED_IN, 404: PROBLEM_404},
     )
 )
 class PaymentDetailView(ScopedDetailView):

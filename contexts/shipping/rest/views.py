@@ -28,8 +28,8 @@ from modulith.http.views import RowView, ScopedDetailView, ScopedListView, Trans
 TAGS = ["shipping"]
 
 PROBLEM_400 = schema_errors.INVALID_INPUT
-PROBLEM_401 = schema_errors.unauthorized(marked=False)
-PROBLEM_403 = schema_errors.lacks_role(Role.STAFF, marked=False)
+SIGNED_IN = schema_errors.signed_in(marked=False)
+STAFF_ONLY = schema_errors.role_only(Role.STAFF, marked=False)
 PROBLEM_404 = schema_errors.problem_response(
     "No such shipment among those the caller may see", marked=False
 )
@@ -90,7 +90,7 @@ class ShipmentOutput(serializers.Serializer):
         operation_id="shipping_shipments_list",
         summary="List shipments",
         description="The caller's shipments, newest first; staff see everybody's.",
-        responses={200: ShipmentOutput(many=True), 401: PROBLEM_401},
+        responses={200: ShipmentOutput(many=True), **SIGNED_IN},
     )
 )
 class ShipmentListView(ScopedListView):
@@ -113,7 +113,7 @@ class ShipmentView(RowView):
         operation_id="shipping_shipments_retrieve",
         summary="Track a shipment",
         description="One of the caller's shipments with its tracking (staff: any shipment).",
-        responses={200: ShipmentOutput, 401: PROBLEM_401, 404: PROBLEM_404},
+        responses={200: ShipmentOutput, **SIGNED_IN, 404: PROBLEM_404},
     )
 )
 class ShipmentDetailView(ShipmentView, ScopedDetailView):
@@ -143,8 +143,7 @@ SHIPMENT_TRANSITION: dict[str, Any] = {
     "request": None,
     "responses": {
         200: ShipmentOutput,
-        401: PROBLEM_401,
-        403: PROBLEM_403,
+        **STAFF_ONLY,
         404: PROBLEM_404,
         409: PROBLEM_409,
     },

@@ -5,6 +5,10 @@ responses with the Problem body. A view declares one only to say what the error 
 operation; these builders keep the recurring sentences (bad input, no token, wrong role) in one
 place, so a context does not reword them.
 
+Every operation that needs a token declares one of the standard sets, by who may call it:
+`signed_in()` (401) or `role_only(role)` (401 and 403), spread into its responses:
+`responses={200: ProductOutput, **STAFF_ONLY, 404: PROBLEM_404}`.
+
 `marked=False` leaves out the "(problem+json)" note: some contexts' committed OpenAPI snapshots
 (contracts/openapi/) were written without it. Dropping the flag is a wording change of those
 snapshots, to be made with `manage.py openapi_contracts --write`.
@@ -35,3 +39,13 @@ def unauthorized(*, marked: bool = True) -> OpenApiResponse:
 def lacks_role(role: str, *, marked: bool = True) -> OpenApiResponse:
     """403: the token is valid but does not carry `role`."""
     return problem_response(f"The token lacks the {role} role", marked=marked)
+
+
+def signed_in(*, marked: bool = True) -> dict[int, OpenApiResponse]:
+    """The problems of an operation any caller with a valid access token may use: 401."""
+    return {401: unauthorized(marked=marked)}
+
+
+def role_only(role: str, *, marked: bool = True) -> dict[int, OpenApiResponse]:
+    """The problems of an operation for callers whose token carries `role`: 401 and 403."""
+    return {**signed_in(marked=marked), 403: lacks_role(role, marked=marked)}
