@@ -24,6 +24,7 @@ from contexts.payments.rest.views import PaymentMethodOutput, PaymentOutput
 from contexts.shipping.models import Shipment
 from contexts.shipping.rest.views import ShipmentOutput
 from modulith.http.representation import represent, represent_many
+from modulith.http.scope import Scope
 from tests.catalog.factories import ProductFactory
 from tests.inventory.factories import StockItemFactory
 from tests.notifications.factories import NotificationFactory
@@ -40,7 +41,7 @@ def orders() -> list[Any]:
     first = OrderFactory(confirmed_at=LATER, tracking_number="TRACK-1")
     OrderLineFactory(order=first, sku="MUG-1", quantity=3)
     OrderFactory()
-    return list(order_selectors.order_list(customer_id=None))
+    return list(order_selectors.order_list(scope=Scope.everybody()))
 
 
 def rows_of(model: type[Any], *makers: Callable[[], Any]) -> Callable[[], list[Any]]:
@@ -82,7 +83,7 @@ def test_represent_renders_what_drf_renders(
 
 def test_date_times_are_rendered_in_the_current_time_zone_as_drf_does() -> None:
     order = OrderFactory(confirmed_at=LATER)
-    order = order_selectors.order_get(order_id=order.id, customer_id=None)
+    order = order_selectors.order_get(order_id=order.id, scope=Scope.everybody())
 
     with timezone.override("Europe/Berlin"):
         rendered = represent(OrderOutput, order)
