@@ -83,7 +83,7 @@ def token_pair_obtain(*, email: str, password: str) -> TokenPair:
     # The password is checked outside the transaction, for the reason given in user_register.
     user = authenticate(email=email, password=password)
     if not isinstance(user, User):
-        raise InvalidCredentials()
+        raise InvalidCredentials("No active account has this email address and password.")
     with transaction.atomic(using=database.alias()):
         user.last_login = timezone.now()
         user.save(update_fields=["last_login"])

@@ -8,6 +8,7 @@ arrive in either order, and any number of times.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -111,19 +112,16 @@ def shipment_cancel_for_order(*, order_id: UUID, customer_id: UUID) -> Shipment:
 def shipment_dispatch(*, shipment_id: UUID) -> Shipment:
     """Hand the parcel to the carrier and publish ShipmentDispatched. Raises ShipmentNotFound
     and ShipmentStateConflict."""
-    shipment = _locked(shipment_id)
-    if shipment.status != ShipmentStatus.CREATED:
-        raise ShipmentStateConflict(shipment, "dispatched", ShipmentStatus.CREATED)
-    shipment.status = ShipmentStatus.DISPATCHED
-    shipment.dispatched_at = timezone.now()
-    shipment.save(update_fields=["status", "dispatched_at"])
+    shipment, now = _advance(
+        shipment_id, "dispatched", ShipmentStatus.CREATED, ShipmentStatus.DISPATCHED
+    )
     publish(
         ShipmentDispatched(
             shipment_id=shipment.id,
             order_id=shipment.order_id,
             customer_id=shipment.customer_id,
             tracking_number=str(shipment.tracking_number),
-            dispatched_at=shipment.dispatched_at,
+            dispatched_at=now,
         )
     )
     return shipment
@@ -133,21 +131,33 @@ def shipment_dispatch(*, shipment_id: UUID) -> Shipment:
 def shipment_deliver(*, shipment_id: UUID) -> Shipment:
     """Record that the carrier delivered the parcel and publish ShipmentDelivered. Raises
     ShipmentNotFound and ShipmentStateConflict."""
-    shipment = _locked(shipment_id)
-    if shipment.status != ShipmentStatus.DISPATCHED:
-        raise ShipmentStateConflict(shipment, "delivered", ShipmentStatus.DISPATCHED)
-    shipment.status = ShipmentStatus.DELIVERED
-    shipment.delivered_at = timezone.now()
-    shipment.save(update_fields=["status", "delivered_at"])
+    shipment, now = _advance(
+        shipment_id, "delivered", ShipmentStatus.DISPATCHED, ShipmentStatus.DELIVERED
+    )
     publish(
         ShipmentDelivered(
             shipment_id=shipment.id,
             order_id=shipment.order_id,
             customer_id=shipment.customer_id,
-            delivered_at=shipment.delivered_at,
+            delivered_at=now,
         )
     )
     return shipment
+
+
+def _advance(
+    shipment_id: UUID, operation: str, needed: ShipmentStatus, reached: ShipmentStatus
+) -> tuple[Shipment, datetime]:
+    """Lock the shipment and move it from `needed` to `reached`, stamping `<operation>_at`
+    (dispatched_at, delivered_at) now. Raises ShipmentNotFound and ShipmentStateConflict."""
+    shipment = _locked(shipment_id)
+    if shipment.status != needed:
+        raise ShipmentStateConflict(shipment, operation, needed)
+    now = timezone.now()
+    shipment.status = reached
+    setattr(shipment, f"{operation}_at", now)
+    shipment.save(update_fields=["status", f"{operation}_at"])
+    return shipment, now
 
 
 def _locked(shipment_id: UUID) -> Shipment:

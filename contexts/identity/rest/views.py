@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
@@ -39,6 +42,18 @@ class CredentialsInBody(APIView):
 
     def get_authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
+
+    def exchange(
+        self, request: Request, service: Callable[..., Any], rejected: type[Exception], code: str
+    ) -> Any:
+        """What `service` returns for the validated body (`self.Input`); 401 with `code` when it
+        raises `rejected`, worded as the exception's message."""
+        data = self.Input(data=request.data)  # type: ignore[attr-defined]
+        data.is_valid(raise_exception=True)
+        try:
+            return service(**data.validated_data)
+        except rejected as error:
+            raise AuthenticationFailed(str(error), code=code) from error
 
 
 @extend_schema_serializer(component_name="TokenPair")
@@ -119,14 +134,9 @@ class TokenObtainView(CredentialsInBody):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            pair = services.token_pair_obtain(**data.validated_data)
-        except services.InvalidCredentials as error:
-            raise AuthenticationFailed(
-                "No active account has this email address and password.", code="invalid_credentials"
-            ) from error
+        pair = self.exchange(
+            request, services.token_pair_obtain, services.InvalidCredentials, "invalid_credentials"
+        )
         return Response(self.Output(pair).data)
 
 
@@ -149,12 +159,9 @@ class TokenRefreshView(CredentialsInBody):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            pair = services.token_pair_refresh(**data.validated_data)
-        except services.RefreshTokenRejected as error:
-            raise AuthenticationFailed(str(error), code="token_not_valid") from error
+        pair = self.exchange(
+            request, services.token_pair_refresh, services.RefreshTokenRejected, "token_not_valid"
+        )
         return Response(self.Output(pair).data)
 
 
@@ -179,12 +186,9 @@ class LogoutView(CredentialsInBody):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        data = self.Input(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            services.token_revoke(**data.validated_data)
-        except services.RefreshTokenRejected as error:
-            raise AuthenticationFailed(str(error), code="token_not_valid") from error
+        self.exchange(
+            request, services.token_revoke, services.RefreshTokenRejected, "token_not_valid"
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
