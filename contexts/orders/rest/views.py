@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from uuid import UUID
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,8 +40,9 @@ from modulith.http.authentication import request_principal
 from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsCustomer
-from modulith.http.representation import represent
+from modulith.http.problems import ProblemError
 from modulith.http.scope import Scope
+from modulith.http.views import ScopedDetailView, TransitionView
 
 TAGS = ["orders"]
 MAX_LINES = 50
@@ -188,26 +193,28 @@ class OrderCollectionView(APIView):
         return Response(placement.body, status=placement.status_code, headers=headers)
 
 
-class OrderItemView(APIView):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         tags=TAGS,
         operation_id="orders_retrieve",
         summary="Show an order",
         description="The caller's own order (staff: any order), with its saga's progress.",
         responses={200: OrderOutput, **problems.SIGNED_IN, 404: problems.PROBLEM_404},
     )
-    def get(self, request: Request, order_id: UUID) -> Response:
-        try:
-            order = selectors.order_get(
-                order_id=order_id, scope=Scope.of(request_principal(request))
-            )
-        except OrderNotFound as missing:
-            raise NotFound(str(missing)) from missing
-        return Response(represent(OrderOutput, order))
+)
+class OrderItemView(ScopedDetailView):
+    lookup_url_kwarg = "order_id"
+    output = OrderOutput
+    not_found = OrderNotFound
+    row = selectors.order_get
 
 
-class OrderCancelView(APIView):
-    @extend_schema(
+def not_cancellable(refused: services.OrderNotCancellable) -> ProblemError:
+    return problems.order_not_cancellable(detail=str(refused), order_status=refused.status)
+
+
+@extend_schema_view(
+    post=extend_schema(
         tags=TAGS,
         operation_id="orders_cancel",
         summary="Cancel an order",
@@ -223,15 +230,13 @@ class OrderCancelView(APIView):
             409: problems.PROBLEM_409_NOT_CANCELLABLE,
         },
     )
-    def post(self, request: Request, order_id: UUID) -> Response:
-        try:
-            order = services.order_cancel(
-                order_id=order_id, scope=Scope.of(request_principal(request))
-            )
-        except OrderNotFound as missing:
-            raise NotFound(str(missing)) from missing
-        except services.OrderNotCancellable as refused:
-            raise problems.order_not_cancellable(
-                detail=str(refused), order_status=refused.status
-            ) from refused
-        return Response(represent(OrderOutput, order), status=status.HTTP_200_OK)
+)
+class OrderCancelView(TransitionView):
+    permission_classes = [IsAuthenticated]
+    lookup_url_kwarg = "order_id"
+    output = OrderOutput
+    not_found = OrderNotFound
+    transition = services.order_cancel
+    scoped = True
+    conflict = services.OrderNotCancellable
+    conflict_problem = not_cancellable

@@ -96,16 +96,21 @@ class TransitionView(RowView):
     otherwise. 200 with the row; 404 when it does not exist; when its state does not allow the
     move (the service raises `conflict`), the problem `conflict_problem` builds, a 409.
 
-    `transition` is the service, called as `transition(<lookup_url_kwarg>=...)`.
+    `transition` is the service, called as `transition(<lookup_url_kwarg>=...)`; with `scoped`,
+    also with `scope=` the caller's Scope (a customer moves their own rows, staff anybody's).
     """
 
     permission_classes: list[type[BasePermission]] = [IsStaff]
     transition: ClassVar[Callable[..., Any]]
+    scoped: ClassVar[bool] = False
     conflict: ClassVar[type[Exception]] = _NeverRaised
     conflict_problem: ClassVar[Callable[[Any], ProblemError]]
 
     def post(self, request: Request, **kwargs: Any) -> Response:
+        arguments = self.row_key()
+        if self.scoped:
+            arguments["scope"] = Scope.of(request_principal(request))
         try:
-            return self.answer(lambda: type(self).transition(**self.row_key()))
+            return self.answer(lambda: type(self).transition(**arguments))
         except self.conflict as refused:
             raise type(self).conflict_problem(refused) from refused
