@@ -61,7 +61,7 @@ from django.test import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from modulith import publish  # noqa: E402
-from modulith.dispatch import relay_outbox  # noqa: E402
+from modulith.events.dispatch import relay_outbox  # noqa: E402
 from modulith.models import InboxMessage, OutboxMessage  # noqa: E402
 from modulith.testing import make_envelope  # noqa: E402
 from tests.modulith.contexts.listener.handlers import on_thing_noted  # noqa: E402

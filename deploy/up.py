@@ -144,7 +144,7 @@ def service_env(
 
 
 def service_key(service: str) -> Path:
-    from modulith.keys import PRODUCTION_KEY_BITS, create_key_pair
+    from modulith.http.keys import PRODUCTION_KEY_BITS, create_key_pair
 
     path = STATE / "keys" / f"service-{service}-private.pem"
     create_key_pair(path, bits=PRODUCTION_KEY_BITS)  # no-op when it exists

@@ -40,5 +40,5 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # requests (docs/performance.md).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 # DatabaseScheduler behind a leader lease: any number of beat processes, one sends (BEAT_LOCK_*).
-CELERY_BEAT_SCHEDULER = "modulith.beat:SingleBeatScheduler"
+CELERY_BEAT_SCHEDULER = "modulith.ops.beat:SingleBeatScheduler"
 CELERY_TIMEZONE = "UTC"

@@ -9,7 +9,7 @@ EMAIL_BACKEND = _EMAIL_CONFIG["EMAIL_BACKEND"]
 # The console prints one line per email unless asked for whole messages.
 EMAIL_CONSOLE_FULL = env.bool("EMAIL_CONSOLE_FULL", default=False)
 if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend" and not EMAIL_CONSOLE_FULL:
-    EMAIL_BACKEND = "modulith.devmail.SummaryConsoleEmailBackend"
+    EMAIL_BACKEND = "modulith.ops.devmail.SummaryConsoleEmailBackend"
 # Django's own defaults where the URL leaves a part out.
 EMAIL_FILE_PATH = _EMAIL_CONFIG.get("EMAIL_FILE_PATH") or None
 EMAIL_HOST = _EMAIL_CONFIG.get("EMAIL_HOST") or "localhost"

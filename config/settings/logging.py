@@ -15,10 +15,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     # On the handler, not a logger, so records propagated from every logger get it: the
     # correlation id of the flow, and the event and subscription while a handler runs.
-    "filters": {"correlation": {"()": "modulith.observability.logs.CorrelationFilter"}},
+    "filters": {"correlation": {"()": "modulith.ops.logs.CorrelationFilter"}},
     "formatters": {
-        "plain": {"()": "modulith.observability.logs.PlainFormatter"},
-        "json": {"()": "modulith.observability.logs.JsonFormatter"},
+        "plain": {"()": "modulith.ops.logs.PlainFormatter"},
+        "json": {"()": "modulith.ops.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {

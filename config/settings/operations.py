@@ -5,7 +5,7 @@ from __future__ import annotations
 from config.settings.cache import REDIS_URL
 from config.settings.environment import DEBUG, env
 
-# One beat sends (modulith.beat): the leader lease lives in Redis when REDIS_URL is set, else in
+# One beat sends (modulith.ops.beat): the leader lease lives in Redis when REDIS_URL is set, else in
 # the default cache. A standby takes over at most BEAT_LOCK_TTL_SECONDS after the holder died.
 BEAT_LOCK_URL = REDIS_URL
 BEAT_LOCK_KEY = env.str("BEAT_LOCK_KEY", default="shop:beat:leader")

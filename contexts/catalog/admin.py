@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from contexts.catalog import services
 from contexts.catalog.models import Product
-from modulith.admin_helpers import ReadOnlyModelAdmin
+from modulith.contexts.admin import ReadOnlyModelAdmin
 
 
 @admin.register(Product)

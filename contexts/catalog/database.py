@@ -1,6 +1,6 @@
-"""Transactions on the catalog context's own database alias (see modulith.transactions)."""
+"""Transactions on the catalog context's own database alias (modulith.contexts.transactions)."""
 
-from modulith.transactions import ContextDatabase
+from modulith.contexts.transactions import ContextDatabase
 
 catalog_database = ContextDatabase("catalog")
 alias = catalog_database.alias

@@ -1,6 +1,6 @@
-"""Transactions on the identity context's own database alias (see modulith.transactions)."""
+"""Transactions on the identity context's own database alias (modulith.contexts.transactions)."""
 
-from modulith.transactions import ContextDatabase
+from modulith.contexts.transactions import ContextDatabase
 
 identity_database = ContextDatabase("identity")
 alias = identity_database.alias

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from contexts.inventory.models import Reservation, ReservationLine, StockAdjustment, StockItem
-from modulith.admin_helpers import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from modulith.contexts.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
 
 @admin.register(StockItem)

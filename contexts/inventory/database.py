@@ -1,6 +1,6 @@
-"""Transactions on the inventory context's own database alias (see modulith.transactions)."""
+"""Transactions on the inventory context's own database alias (modulith.contexts.transactions)."""
 
-from modulith.transactions import ContextDatabase
+from modulith.contexts.transactions import ContextDatabase
 
 inventory_database = ContextDatabase("inventory")
 alias = inventory_database.alias

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from contexts.notifications import services
 from contexts.notifications.models import Notification
-from modulith.admin_helpers import ReadOnlyModelAdmin
+from modulith.contexts.admin import ReadOnlyModelAdmin
 
 
 @admin.register(Notification)

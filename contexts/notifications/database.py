@@ -1,6 +1,6 @@
-"""Transactions on the notifications context's own database alias (see modulith.transactions)."""
+"""Transactions on the notifications context's own database (modulith.contexts.transactions)."""
 
-from modulith.transactions import ContextDatabase
+from modulith.contexts.transactions import ContextDatabase
 
 notifications_database = ContextDatabase("notifications")
 alias = notifications_database.alias

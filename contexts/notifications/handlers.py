@@ -14,7 +14,7 @@ from contexts.notifications import services
 from contexts.orders.events import OrderCancelled, OrderConfirmed, OrderLine, OrderRejected
 from contexts.shipping.events import ShipmentDispatched
 from modulith import subscribe
-from modulith.envelope import current_envelope
+from modulith.events.envelope import current_envelope
 
 
 @subscribe(UserRegistered)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from contexts.orders.models import IdempotencyRecord, Order, OrderHistoryEntry, OrderLine
-from modulith.admin_helpers import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from modulith.contexts.admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 
 
 class OrderLineInline(ReadOnlyTabularInline):

@@ -1,6 +1,6 @@
-"""Transactions on the orders context's own database alias (see modulith.transactions)."""
+"""Transactions on the orders context's own database alias (modulith.contexts.transactions)."""
 
-from modulith.transactions import ContextDatabase
+from modulith.contexts.transactions import ContextDatabase
 
 orders_database = ContextDatabase("orders")
 alias = orders_database.alias

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from contexts.payments.models import Payment, PaymentMethod
-from modulith.admin_helpers import ReadOnlyModelAdmin
+from modulith.contexts.admin import ReadOnlyModelAdmin
 
 
 @admin.register(PaymentMethod)

@@ -1,6 +1,6 @@
-"""Transactions on the payments context's own database alias (see modulith.transactions)."""
+"""Transactions on the payments context's own database alias (modulith.contexts.transactions)."""
 
-from modulith.transactions import ContextDatabase
+from modulith.contexts.transactions import ContextDatabase
 
 payments_database = ContextDatabase("payments")
 alias = payments_database.alias

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from contexts.shipping.models import Rate, Shipment, Zone, ZoneCountry
-from modulith.admin_helpers import ReadOnlyModelAdmin
+from modulith.contexts.admin import ReadOnlyModelAdmin
 
 
 class ZoneCountryInline(admin.TabularInline):

@@ -1,6 +1,6 @@
-"""Transactions on the shipping context's own database alias (see modulith.transactions)."""
+"""Transactions on the shipping context's own database alias (modulith.contexts.transactions)."""
 
-from modulith.transactions import ContextDatabase
+from modulith.contexts.transactions import ContextDatabase
 
 shipping_database = ContextDatabase("shipping")
 alias = shipping_database.alias

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from modulith.contexts import ContextConfig
-    from modulith.delivery import PermanentError
-    from modulith.events import event
-    from modulith.outbox import PublishOutsideTransactionError, publish
-    from modulith.subscriptions import subscribe
+    from modulith.contexts.registry import ContextConfig
+    from modulith.events.declaration import event
+    from modulith.events.delivery import PermanentError
+    from modulith.events.outbox import PublishOutsideTransactionError, publish
+    from modulith.events.subscriptions import subscribe
 
 __all__ = [
     "ContextConfig",
@@ -27,12 +27,12 @@ __all__ = [
 ]
 
 _LOCATIONS = {
-    "ContextConfig": "modulith.contexts",
-    "PermanentError": "modulith.delivery",
-    "PublishOutsideTransactionError": "modulith.outbox",
-    "event": "modulith.events",
-    "publish": "modulith.outbox",
-    "subscribe": "modulith.subscriptions",
+    "ContextConfig": "modulith.contexts.registry",
+    "PermanentError": "modulith.events.delivery",
+    "PublishOutsideTransactionError": "modulith.events.outbox",
+    "event": "modulith.events.declaration",
+    "publish": "modulith.events.outbox",
+    "subscribe": "modulith.events.subscriptions",
 }
 
 

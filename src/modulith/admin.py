@@ -2,10 +2,11 @@
 
 Beside the two model admins, the inbox admin serves two pages of its own:
 
-- `flow/`: the live context map (modulith.observability.flow), the figures /metrics exports,
+- `flow/`: the live context map (modulith.ops.flow), the figures /metrics exports,
   per subscription, with the dead letters listed below it;
 - `<id>/dead-letter/?database=<alias>`: one dead letter, readable (the envelope pretty-printed,
-  the traceback as written), with Replay and Dry-run replay buttons (modulith.dryrun).
+  the traceback as written), with Replay and Dry-run replay buttons
+  (modulith.events.recovery.dryrun).
 
 Looking needs the inbox's view permission; replaying and dry-running need its change permission
 (a dry run executes handler code, even if it rolls back).
@@ -23,12 +24,12 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
-from modulith.admin_helpers import ReadOnlyModelAdmin
-from modulith.contexts import database_aliases
-from modulith.deadletters import dead_letters, replay_dead_letters
-from modulith.dryrun import dry_run_inbox_row
+from modulith.contexts.admin import ReadOnlyModelAdmin
+from modulith.contexts.registry import database_aliases
+from modulith.events.recovery.deadletters import dead_letters, replay_dead_letters
+from modulith.events.recovery.dryrun import dry_run_inbox_row
 from modulith.models import InboxMessage, InboxStatus, OutboxMessage
-from modulith.observability.flow import flow_map
+from modulith.ops.flow import flow_map
 
 # The admin's front page links to the event flow page (see templates/admin/modulith/).
 admin.site.index_template = "admin/modulith/index.html"

@@ -10,7 +10,7 @@ class ModulithConfig(AppConfig):
     def ready(self) -> None:
         # Registers the system checks (modulith.E0xx) and the Celery tasks.
         from modulith import checks, guards, tasks  # noqa: F401
-        from modulith.schedule import ensure_schedule_after_migrate
+        from modulith.ops.schedule import ensure_schedule_after_migrate
 
         # After migrate (beat's tables exist by then) the periodic jobs are put in place.
         # The run-time boundary guards: on under DEBUG, or when MODULITH["GUARDS"] says so.

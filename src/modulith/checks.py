@@ -25,10 +25,10 @@ from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import router
 
 from modulith.architecture.rules import cite
-from modulith.contexts import TRANSPORTS, ContextConfig, all_contexts, local_contexts
-from modulith.events import all_event_specs, unsupported_field_types
+from modulith.contexts.registry import TRANSPORTS, ContextConfig, all_contexts, local_contexts
+from modulith.events.declaration import all_event_specs, unsupported_field_types
+from modulith.events.subscriptions import Subscription, all_subscriptions
 from modulith.settings import kernel_settings, longest_retry_window, modulith_setting
-from modulith.subscriptions import Subscription, all_subscriptions
 
 # The architecture rule (docs/rules.md) each check enforces; None for checks of configuration.
 # docs/enforcement.md is generated from this table (manage.py enforcement).

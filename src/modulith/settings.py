@@ -40,7 +40,7 @@ class KernelSettings:
     relay_batch_size: int
     relay_interval: float  # seconds between relay rounds when there was nothing to do
     # How long dispatched marks of events sent to a broker wait to be written together
-    # (modulith.marks); 0 writes each transaction's marks right after its sends.
+    # (modulith.events.marks); 0 writes each transaction's marks right after its sends.
     mark_interval: float  # seconds
 
 

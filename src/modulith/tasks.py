@@ -20,8 +20,8 @@ from django.db import close_old_connections
 from kombu.common import maybe_declare
 from kombu.utils.json import dumps
 
-from modulith.envelope import Envelope
-from modulith.subscriptions import Subscription, get_subscription
+from modulith.events.envelope import Envelope
+from modulith.events.subscriptions import Subscription, get_subscription
 
 DELIVER_TASK = "modulith.deliver"
 RELAY_TASK = "modulith.relay"
@@ -35,7 +35,7 @@ def deliver_task(subscription_name: str, envelope: dict[str, Any]) -> str:
     A handler failure is not a task failure: delivery records it in the inbox and the relay
     re-sends the envelope when its retry is due, so the broker never holds long countdowns.
     """
-    from modulith.delivery import deliver
+    from modulith.events.delivery import deliver
 
     return deliver(get_subscription(subscription_name), envelope).value
 
@@ -143,7 +143,7 @@ def keep_usable_connections(*, task: Any = None, **_: Any) -> None:
 @shared_task(name=RELAY_TASK, ignore_result=True)
 def relay_task() -> dict[str, int]:
     """Dispatch pending outbox rows and re-send due retries on every database, once."""
-    from modulith.relay import relay_once
+    from modulith.events.recovery.relay import relay_once
 
     return relay_once().as_dict()
 
@@ -151,6 +151,6 @@ def relay_task() -> dict[str, int]:
 @shared_task(name=PURGE_TASK, ignore_result=True)
 def purge_task() -> dict[str, int]:
     """Delete dispatched outbox rows and processed inbox rows past their retention."""
-    from modulith.retention import purge_everywhere
+    from modulith.events.recovery.retention import purge_everywhere
 
     return purge_everywhere().as_dict()

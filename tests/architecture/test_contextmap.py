@@ -22,8 +22,8 @@ from modulith.architecture.contextmap import (
     render_context_map,
 )
 from modulith.architecture.graph import ApiImport
-from modulith.contexts import all_contexts
-from modulith.subscriptions import all_subscriptions
+from modulith.contexts.registry import all_contexts
+from modulith.events.subscriptions import all_subscriptions
 from tests.architecture.project import ROOT, Project
 
 PLACED = EventFlow(

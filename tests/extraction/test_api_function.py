@@ -9,7 +9,7 @@ from importlib.util import find_spec
 import pytest
 
 from contexts.catalog import api as catalog_api
-from modulith.contexts import all_contexts
+from modulith.contexts.registry import all_contexts
 from modulith.remote import api_function
 from modulith.remote.functions import api_functions_of, describe
 from tests.catalog.factories import ProductFactory

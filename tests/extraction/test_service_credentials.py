@@ -23,7 +23,7 @@ from django.db import connections
 from pytest_django.fixtures import Settings
 
 from contexts.catalog import api as catalog_api
-from modulith.keys import KEY_SET_REFRESH_COOLDOWN_SECONDS
+from modulith.http.keys import KEY_SET_REFRESH_COOLDOWN_SECONDS
 from modulith.remote.credentials import service_authorization
 from tests.catalog.factories import ProductFactory
 from tests.extraction.server import serve_shop, service_env

@@ -13,7 +13,7 @@ from pytest_django.fixtures import Settings
 from rest_framework.exceptions import AuthenticationFailed
 
 from modulith.http.authentication import KeySetUnavailable
-from modulith.keys import jwk_thumbprint
+from modulith.http.keys import jwk_thumbprint
 from modulith.remote.credentials import (
     service_authorization,
     service_jwk_set,

@@ -8,7 +8,7 @@ from django.db import connection
 
 from contexts.inventory.events import StockReservationFailed, StockReserved
 from contexts.inventory.models import Reservation, ReservationStatus, StockItem
-from modulith.delivery import Outcome
+from modulith.events.delivery import Outcome
 from modulith.models import OutboxMessage
 from modulith.testing import deliver_to
 from tests.inventory.factories import StockItemFactory

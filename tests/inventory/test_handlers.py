@@ -20,7 +20,7 @@ from contexts.inventory.events import (
 )
 from contexts.inventory.models import Reservation, ReservationStatus, StockItem
 from contexts.inventory.services import reservations_expire
-from modulith.delivery import Outcome
+from modulith.events.delivery import Outcome
 from modulith.testing import capture_events, deliver_to, redeliver
 from tests.inventory.factories import StockItemFactory
 from tests.support.event_factories import (

@@ -1,5 +1,5 @@
 """Right after a commit: a transaction's events are dispatched together, and one delivery's
-commit marks them all dispatched (modulith.aftercommit, docs/performance.md)."""
+commit marks them all dispatched (modulith.events.aftercommit, docs/performance.md)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from modulith import aftercommit, publish
-from modulith.marks import pending_marks
+from modulith import publish
+from modulith.events import aftercommit
+from modulith.events.marks import pending_marks
+from modulith.events.subscriptions import get_subscription
 from modulith.models import InboxMessage, OutboxMessage
-from modulith.subscriptions import get_subscription
 from tests.modulith.contexts.listener.models import Effect
 from tests.modulith.contexts.remote.models import Arrival
 from tests.modulith.contexts.sample.events import Behaviour, ThingHappened, ThingNoted, ThingTraced

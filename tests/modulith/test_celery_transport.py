@@ -17,8 +17,8 @@ from opentelemetry import trace
 from rest_framework.test import APIClient
 
 from modulith import publish
+from modulith.events.recovery.relay import relay_once
 from modulith.models import InboxMessage, OutboxMessage
-from modulith.relay import relay_once
 from tests.modulith.conftest import LISTENER_QUEUE
 from tests.modulith.contexts.listener.models import Effect, Sighting
 from tests.modulith.contexts.sample.events import Behaviour, ThingTraced
@@ -89,7 +89,7 @@ def test_an_event_published_here_is_handled_by_a_worker_on_redis(
     assert {effect.pid for effect in Effect.objects.filter(thing_id=thing_id)} <= set(
         worker.child_pids()
     )
-    # Marked by this process's writer of dispatched marks (modulith.marks), soon after.
+    # Marked by this process's writer of dispatched marks (modulith.events.marks), soon after.
     wait_until(
         lambda: OutboxMessage.objects.get(id=envelope["id"]).dispatched_at is not None,
         timeout=5,

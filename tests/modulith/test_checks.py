@@ -14,8 +14,8 @@ from django.test import override_settings
 from django.test.utils import isolate_apps
 
 from modulith import checks
-from modulith.events import EventSpec
-from modulith.subscriptions import Subscription
+from modulith.events.declaration import EventSpec
+from modulith.events.subscriptions import Subscription
 from tests.modulith.conftest import modulith_overrides
 from tests.modulith.contexts.sample.events import ThingHappened, ThingMoved
 

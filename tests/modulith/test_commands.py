@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from modulith.events.recovery.retention import purge
 from modulith.models import InboxMessage, InboxStatus, OutboxMessage
-from modulith.retention import purge
-from modulith.schedule import ensure_schedule
+from modulith.ops.schedule import ensure_schedule
 from modulith.testing import deliver_to, drain
 from tests.modulith.contexts.sample.events import Behaviour, ThingHappened
 from tests.modulith.contexts.sample.services import thing_happen

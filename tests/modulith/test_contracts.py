@@ -11,9 +11,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from modulith.contexts import all_contexts
-from modulith.contracts import compare_with_snapshots, contracts_dir, write_snapshots
-from modulith.events import EventSpec, all_event_specs
+from modulith.contexts.registry import all_contexts
+from modulith.events.contracts import compare_with_snapshots, contracts_dir, write_snapshots
+from modulith.events.declaration import EventSpec, all_event_specs
 from tests.modulith.conftest import modulith_overrides
 
 V1 = "shop.sample.parcel.sent.v1"

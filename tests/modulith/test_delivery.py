@@ -7,10 +7,10 @@ import threading
 import pytest
 from django.db import connections
 
-from modulith.delivery import Outcome, deliver
-from modulith.dispatch import claim_pending
+from modulith.events.delivery import Outcome, deliver
+from modulith.events.dispatch import claim_pending
+from modulith.events.subscriptions import get_subscription
 from modulith.models import InboxMessage, OutboxMessage
-from modulith.subscriptions import get_subscription
 from modulith.testing import deliver_to, drain, make_envelope, redeliver
 from tests.modulith.contexts.sample.events import Behaviour, ThingHappened
 from tests.modulith.contexts.sample.services import thing_happen

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from modulith.dryrun import dry_run, dry_run_inbox_row
+from modulith.events.recovery.dryrun import dry_run, dry_run_inbox_row
 from modulith.models import InboxMessage, InboxStatus, OutboxMessage
 from modulith.testing import deliver_to, make_envelope
 from tests.modulith.contexts.listener.models import Effect, Repair, Sighting

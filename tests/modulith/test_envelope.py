@@ -8,7 +8,7 @@ import uuid
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
-from modulith.envelope import current_correlation_id, handling
+from modulith.events.envelope import current_correlation_id, handling
 from modulith.testing import make_envelope
 from tests.modulith.contexts.sample.events import ThingHappened, ThingMoved
 from tests.modulith.test_events import a_valued_thing

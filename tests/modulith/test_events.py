@@ -10,8 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from modulith import event, events
-from modulith.events import EventDeclarationError, spec_for_class
+from modulith import event
+from modulith.events import declaration
+from modulith.events.declaration import EventDeclarationError, spec_for_class
 from tests.modulith.contexts.sample.events import Behaviour, Part, ThingValued
 
 
@@ -59,8 +60,8 @@ def test_decimals_travel_as_strings_so_no_digit_is_rounded():
 @pytest.fixture
 def scratch_registry(monkeypatch: pytest.MonkeyPatch) -> None:
     """Events declared by the test are forgotten afterwards."""
-    monkeypatch.setattr(events, "_BY_TYPE", dict(events._BY_TYPE))
-    monkeypatch.setattr(events, "_BY_CLASS", dict(events._BY_CLASS))
+    monkeypatch.setattr(declaration, "_BY_TYPE", dict(declaration._BY_TYPE))
+    monkeypatch.setattr(declaration, "_BY_CLASS", dict(declaration._BY_CLASS))
 
 
 @pytest.mark.parametrize("bad_type", [float, list[str], dict[str, int], object, set[int], bytes])

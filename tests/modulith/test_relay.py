@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
-from modulith.dispatch import relay_outbox
+from modulith.events.dispatch import relay_outbox
+from modulith.events.recovery.relay import relay_once
 from modulith.models import OutboxMessage
-from modulith.relay import relay_once
 from modulith.testing import make_envelope
 from tests.modulith.conftest import LISTENER_QUEUE
 from tests.modulith.contexts.sample.events import ThingHappened
@@ -56,7 +56,7 @@ def test_the_relay_command_runs_one_round(db, thing_id, effects):
 def test_a_claimed_row_is_left_alone_by_other_relays_until_its_lease_ends(db, thing_id):
     thing_happen(thing_id=thing_id)
     OutboxMessage.objects.update(available_at=timezone.now())
-    from modulith.dispatch import claim_pending
+    from modulith.events.dispatch import claim_pending
 
     first = claim_pending("default", limit=10)
     second = claim_pending("default", limit=10)
@@ -188,7 +188,7 @@ def test_a_relay_skips_rows_another_relay_holds_locked_instead_of_waiting():
 
     services.require_postgres()
     held, free = _pending_outbox(2)
-    from modulith.dispatch import claim_pending
+    from modulith.events.dispatch import claim_pending
 
     locked = threading.Event()
     release = threading.Event()

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
-from modulith.delivery import Outcome, retry_delay
+from modulith.events.delivery import Outcome, retry_delay
+from modulith.events.recovery.retries import resend_due_retries
 from modulith.models import InboxMessage, InboxStatus
-from modulith.retries import resend_due_retries
 from modulith.testing import deliver_to, drain
 from tests.modulith.contexts.listener.models import Repair
 from tests.modulith.contexts.sample.events import Behaviour, ThingHappened

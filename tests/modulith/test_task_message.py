@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from celery import current_app
 
-from modulith.subscriptions import get_subscription
+from modulith.events.subscriptions import get_subscription
 from modulith.tasks import DELIVER_TASK, deliver_task, enqueue_delivery, producer_for_batch
 from modulith.testing import make_envelope
 from tests.modulith.conftest import LISTENER_QUEUE, modulith_overrides

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from modulith.contexts import get_context
+from modulith.contexts.registry import get_context
 from modulith.testing import Scenario, capture_events, drain, pending_outbox_count
 from tests.modulith.contexts.sample.events import Behaviour, ThingHappened, ThingMoved
 from tests.modulith.contexts.sample.services import thing_happen, thing_move

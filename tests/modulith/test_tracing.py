@@ -1,4 +1,4 @@
-"""Traces cross the outbox and the queue: W3C Trace Context in the envelope (modulith.tracing).
+"""Traces cross the outbox and the queue: W3C Trace Context in the envelope (modulith.ops.tracing).
 
 The SDK's in-memory exporter (the `spans` fixture) records what the kernel traces; the worker
 half is in test_celery_transport.py.
@@ -14,8 +14,9 @@ from django.db import transaction
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, StatusCode
 
-from modulith import publish, tracing
+from modulith import publish
 from modulith.models import OutboxMessage
+from modulith.ops import tracing
 from modulith.testing import deliver_to, drain, make_envelope
 from tests.modulith.contexts.listener.models import Sighting
 from tests.modulith.contexts.sample.events import Behaviour, ThingHappened, ThingTraced
@@ -92,7 +93,7 @@ def test_the_handler_runs_in_a_consumer_span_that_is_a_child_of_the_publishing_s
     assert consumer.parent.span_id == publishing.get_span_context().span_id
     assert ids(consumer)[0] == ids(publishing)[0]
     assert consumer.attributes["cloudevents.event_id"] == envelope["id"]
-    assert consumer.attributes["modulith.delivery.outcome"] == "processed"
+    assert consumer.attributes["modulith.events.delivery.outcome"] == "processed"
     sighting = Sighting.objects.get(thing_id=thing_id)
     assert (sighting.trace_id, sighting.span_id) == ids(consumer)
 
@@ -131,7 +132,7 @@ def test_a_failing_handler_marks_its_consumer_span_as_an_error(db, spans):
 
     [consumer] = consumer_spans(spans, "listener.on_thing_happened")
     assert consumer.status.status_code is StatusCode.ERROR
-    assert consumer.attributes["modulith.delivery.outcome"] == "retrying"
+    assert consumer.attributes["modulith.events.delivery.outcome"] == "retrying"
     assert [event.name for event in consumer.events] == ["exception"]
 
 

@@ -23,8 +23,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from modulith.events.recovery.relay import relay_once  # noqa: E402
 from modulith.models import InboxMessage, OutboxMessage  # noqa: E402
-from modulith.relay import relay_once  # noqa: E402
 from modulith.testing import make_envelope, redeliver  # noqa: E402
 from tests.modulith.contexts.remote.models import Arrival  # noqa: E402
 from tests.modulith.contexts.sample.events import ThingMoved  # noqa: E402

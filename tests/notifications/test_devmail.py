@@ -6,7 +6,7 @@ from io import StringIO
 
 from django.core.mail import EmailMultiAlternatives
 
-from modulith.devmail import SummaryConsoleEmailBackend
+from modulith.ops.devmail import SummaryConsoleEmailBackend
 
 
 def test_the_summary_backend_prints_one_line_per_email() -> None:

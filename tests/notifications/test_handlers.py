@@ -17,7 +17,7 @@ from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
 
 from contexts.notifications.events import NotificationSent
 from contexts.notifications.models import Notification, NotificationStatus
-from modulith.delivery import Outcome
+from modulith.events.delivery import Outcome
 from modulith.testing import capture_events, deliver_to, redeliver
 from tests.notifications.conftest import CustomerDirectory
 from tests.support.event_factories import (

@@ -15,7 +15,7 @@ import pytest
 from celery import Celery
 from django.core.cache import cache
 
-from modulith.beat import CacheLease, RedisLease, SingleBeatScheduler
+from modulith.ops.beat import CacheLease, RedisLease, SingleBeatScheduler
 from tests.operations.conftest import sent_messages
 from tests.support.waiting import wait_until
 

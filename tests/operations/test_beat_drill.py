@@ -29,10 +29,10 @@ LEASE_TTL_SECONDS = "2"
 
 @contextmanager
 def start_beat(env: dict[str, str]) -> Iterator[Process]:
-    """`celery -A config beat -S modulith.beat.SingleBeatScheduler`, stopped when the block ends."""
+    """`celery -A config beat -S modulith.ops.beat.SingleBeatScheduler`, stopped on leaving."""
     command = [
         sys.executable, "-m", "celery", "-A", "config", "beat",
-        "-S", "modulith.beat.SingleBeatScheduler", "--loglevel=INFO",
+        "-S", "modulith.ops.beat.SingleBeatScheduler", "--loglevel=INFO",
     ]  # fmt: skip
     with running(
         command, env=child_env(**env), name="celery-beat", ready=logged("beat: Starting..."),

@@ -14,16 +14,16 @@ from typing import Any
 import pytest
 from django.test import Client, RequestFactory, override_settings
 
-from modulith.delivery import Outcome, deliver
-from modulith.envelope import current_correlation_id
+from modulith.events.delivery import Outcome, deliver
+from modulith.events.envelope import current_correlation_id
+from modulith.events.subscriptions import Subscription
 from modulith.models import OutboxMessage
-from modulith.observability.logs import (
+from modulith.ops.logs import (
     CorrelationFilter,
     JsonFormatter,
     PlainFormatter,
     log_context,
 )
-from modulith.subscriptions import Subscription
 from tests.modulith.contexts.sample.events import ThingHappened
 from tests.support.workers import ROOT
 
@@ -114,7 +114,7 @@ def test_delivery_names_the_subscription_in_the_handlers_lines_and_in_its_retry_
 
     lines = json_lines()
     [handled] = lines_saying(lines, "handled")
-    [retrying] = [line for line in lines if line["logger"] == "modulith.delivery"]
+    [retrying] = [line for line in lines if line["logger"] == "modulith.events.delivery"]
     assert handled["subscription"] == "listener.ops_probe"
     assert retrying["subscription"] == "listener.ops_probe"
     assert retrying["correlation_id"] == REQUEST_ID
@@ -179,7 +179,7 @@ def test_the_plain_format_shows_the_correlation_id_or_a_dash():
 
 def test_log_format_json_makes_every_process_log_json_lines():
     code = (
-        "import logging; from modulith.envelope import current_correlation_id; "
+        "import logging; from modulith.events.envelope import current_correlation_id; "
         "current_correlation_id.set('req-5'); logging.getLogger('shop').warning('hello')"
     )
     env = {**os.environ, "DEBUG": "true", "LOG_FORMAT": "json", "SHOP_TEST_APPS": "false"}

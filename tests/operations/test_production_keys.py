@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key, l
 from django.core.management import CommandError, call_command
 from pytest_django.fixtures import Settings
 
-from modulith.keys import jwk_thumbprint
+from modulith.http.keys import jwk_thumbprint
 
 
 def test_create_key_pair_writes_a_3072_bit_private_key_and_its_public_half(

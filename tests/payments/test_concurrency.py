@@ -16,8 +16,8 @@ from django.db import connection
 from pytest_django.fixtures import Settings
 
 from contexts.payments.models import Payment, PaymentStatus
-from modulith.delivery import Outcome, deliver
-from modulith.subscriptions import get_subscription
+from modulith.events.delivery import Outcome, deliver
+from modulith.events.subscriptions import get_subscription
 from modulith.testing import make_envelope
 from tests.payments.factories import PaymentMethodFactory
 from tests.support.event_factories import OrderPlacedFactory, OrderRejectedFactory

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contexts.payments.models import Payment
-from modulith.dryrun import dry_run
+from modulith.events.recovery.dryrun import dry_run
 from modulith.testing import make_envelope
 from tests.payments.factories import PaymentMethodFactory
 from tests.support.event_factories import OrderPlacedFactory

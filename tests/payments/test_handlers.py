@@ -21,7 +21,7 @@ from contexts.payments.providers.fake import (
     TOK_INSUFFICIENT_FUNDS,
     TOK_UNAVAILABLE,
 )
-from modulith.delivery import Outcome
+from modulith.events.delivery import Outcome
 from modulith.testing import capture_events, deliver_to, redeliver
 from tests.payments.factories import PaymentFactory, PaymentMethodFactory
 from tests.support.event_factories import (

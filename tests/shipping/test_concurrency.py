@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 
 from contexts.shipping.models import Shipment, ShipmentStatus
-from modulith.delivery import Outcome, deliver
-from modulith.subscriptions import get_subscription
+from modulith.events.delivery import Outcome, deliver
+from modulith.events.subscriptions import get_subscription
 from modulith.testing import make_envelope
 from tests.support.event_factories import OrderCancelledFactory, OrderConfirmedFactory
 

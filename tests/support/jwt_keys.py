@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-from modulith.keys import jwk_thumbprint
+from modulith.http.keys import jwk_thumbprint
 
 
 def generate_key(bits: int = 2048) -> RSAPrivateKey:

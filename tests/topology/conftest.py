@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from pytest_django.fixtures import Settings
 
-from modulith.contexts import all_contexts
+from modulith.contexts.registry import all_contexts
 from modulith.topology.model import load_topology
 from modulith.topology.placement import Placement, ServiceView, place
 

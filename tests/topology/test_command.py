@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from modulith.schedule import periodic_jobs
+from modulith.ops.schedule import periodic_jobs
 from modulith.topology.placement import ServiceView
 from modulith.topology.routing import route_to_context_queue
 from modulith.topology.urls import misdirected, misdirected_patterns
@@ -98,7 +98,7 @@ def test_a_request_for_a_context_served_elsewhere_is_a_421_problem(run_as: RunAs
 def test_beat_sends_each_service_its_relay_and_each_context_its_jobs(run_as: RunAs) -> None:
     from django_celery_beat.models import PeriodicTask
 
-    from modulith.schedule import ensure_schedule
+    from modulith.ops.schedule import ensure_schedule
 
     ensure_schedule()  # the monolith's entries, as migrate left them
     run_as("payments", "shop")

@@ -26,7 +26,7 @@ from contexts.payments.providers.base import (
     ProviderReceipt,
     ProviderUnavailable,
 )
-from modulith.sideeffects import external_call
+from modulith.events.recovery.sideeffects import external_call
 
 T = TypeVar("T")
 

@@ -32,7 +32,7 @@ OTHER_RUNTIME: tuple[tuple[int, str, str], ...] = (
     (6, "`RemoteCallInTransaction`", "a remote api call inside a transaction raises"),
     (10, "`@api_function`", "refuses, at import, a function with positional parameters"),
     (11, "`@event`", "refuses a type that is not versioned, or a class that is not frozen"),
-    (12, "the beat lease (`modulith.beat`)", "only the holder of the lease sends"),
+    (12, "the beat lease (`modulith.ops.beat`)", "only the holder of the lease sends"),
 )
 
 

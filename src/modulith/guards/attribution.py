@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from functools import lru_cache
 
-from modulith.contexts import all_contexts
+from modulith.contexts.registry import all_contexts
 
 
 @lru_cache(maxsize=4096)

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import connections
 
-from modulith.contexts import database_aliases
+from modulith.contexts.registry import database_aliases
 from modulith.guards.errors import SideEffectInTransaction
 
 

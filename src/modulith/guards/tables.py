@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from modulith.contexts import all_contexts
+from modulith.contexts.registry import all_contexts
 from modulith.guards.attribution import running_context
 from modulith.guards.errors import CrossContextQuery
 

@@ -46,7 +46,7 @@ from rest_framework_simplejwt.exceptions import (
 )
 from rest_framework_simplejwt.tokens import AccessToken, Token
 
-from modulith.keys import (
+from modulith.http.keys import (
     ALGORITHM,
     KeyMaterial,
     KeySettings,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from modulith.envelope import current_correlation_id
+from modulith.events.envelope import current_correlation_id
 
 HEADER = "X-Correlation-ID"
 # Accept a caller's id only if it is short and harmless to log.

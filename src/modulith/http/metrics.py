@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from modulith.http.problems import problem_response
-from modulith.observability.metrics import exposition
+from modulith.ops.metrics import exposition
 
 
 def _authorized(request: HttpRequest, token: str) -> bool:

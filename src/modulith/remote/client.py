@@ -23,7 +23,7 @@ from django.db import connections
 from pydantic import ValidationError
 
 from modulith.architecture.rules import cite
-from modulith.envelope import current_correlation_id
+from modulith.events.envelope import current_correlation_id
 from modulith.http.correlation import HEADER as CORRELATION_HEADER
 from modulith.remote.breakers import breaker_for
 from modulith.remote.credentials import service_authorization

@@ -15,7 +15,7 @@ is what makes rotation work without coordination. No service holds another's pri
 identity's key signs user tokens only. docs/decisions/0013-service-credentials.md weighs the
 alternatives and describes rotation.
 
-Keys come from settings (modulith.keys):
+Keys come from settings (modulith.http.keys):
 
     SERVICE_PRIVATE_KEY / SERVICE_PRIVATE_KEY_FILE   this service's signing key (PEM); in
         development (DEBUG) a missing file is generated at var/keys/service-<service>-private.pem
@@ -43,7 +43,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from modulith.http.authentication import LEEWAY, KeySetUnavailable
-from modulith.keys import (
+from modulith.http.keys import (
     ALGORITHM,
     KeyMaterial,
     KeySettings,

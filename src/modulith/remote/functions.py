@@ -14,7 +14,7 @@ from importlib import import_module
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-from modulith.contexts import UnknownContextError, context_of_module, get_context
+from modulith.contexts.registry import UnknownContextError, context_of_module, get_context
 from modulith.guards import check_api_result
 from modulith.remote.settings import remote_url
 

@@ -18,7 +18,7 @@ the `boundary_violations` fixture.
 
 from __future__ import annotations
 
-from modulith.delivery import Outcome
+from modulith.events.delivery import Outcome
 from modulith.testing.kit import (
     CapturedEvents,
     capture_events,

@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from modulith.contexts import database_aliases
-from modulith.delivery import Outcome, deliver
-from modulith.dispatch import relay_outbox
-from modulith.envelope import Envelope, build_envelope
-from modulith.events import spec_for_class
+from modulith.contexts.registry import database_aliases
+from modulith.events.declaration import spec_for_class
+from modulith.events.delivery import Outcome, deliver
+from modulith.events.dispatch import relay_outbox
+from modulith.events.envelope import Envelope, build_envelope
+from modulith.events.outbox import publish_listeners
+from modulith.events.recovery.retries import resend_due_retries
+from modulith.events.subscriptions import get_subscription
 from modulith.models import OutboxMessage
-from modulith.outbox import publish_listeners
-from modulith.retries import resend_due_retries
-from modulith.subscriptions import get_subscription
 
 E = TypeVar("E")
 

@@ -19,8 +19,8 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from modulith.envelope import Envelope
-from modulith.outbox import publish_listeners
+from modulith.events.envelope import Envelope
+from modulith.events.outbox import publish_listeners
 from modulith.testing.kit import CapturedEvents, drain
 
 E = TypeVar("E")

@@ -93,8 +93,8 @@ def _api_problems(
 
 
 def _queue_problems(placement: Placement) -> Iterator[Problem]:
-    from modulith.schedule import periodic_jobs
-    from modulith.subscriptions import all_subscriptions
+    from modulith.events.subscriptions import all_subscriptions
+    from modulith.ops.schedule import periodic_jobs
 
     consumed = {queue for view in placement.views for queue in view.queues}
     for subscription in all_subscriptions():
@@ -212,7 +212,7 @@ def _process_problems(view: ServiceView, environ: Mapping[str, str]) -> Iterator
 def api_call_graph() -> dict[str, set[str]]:
     """Context -> the contexts whose api it imports (the real import graph)."""
     from modulith.architecture.graph import api_imports, build_import_graph
-    from modulith.contexts import all_contexts
+    from modulith.contexts.registry import all_contexts
 
     packages = {context.name: context.label for context in all_contexts()}
     roots = {name.split(".", 1)[0] for name in packages}

@@ -21,7 +21,7 @@ def service_routes(view: ServiceView) -> list[str]:
 
 def service_jobs(view: ServiceView) -> list[dict[str, Any]]:
     """The periodic jobs whose work runs in this service (beat sends them to its queues)."""
-    from modulith.schedule import periodic_jobs
+    from modulith.ops.schedule import periodic_jobs
 
     queues = set(view.queues)
     return [

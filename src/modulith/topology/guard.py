@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
-from modulith.routing import ContextDatabaseRouter
+from modulith.contexts.routing import ContextDatabaseRouter
 from modulith.topology.placement import ServiceView
 
 

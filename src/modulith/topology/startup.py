@@ -7,7 +7,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 
-from modulith.contexts import all_contexts
+from modulith.contexts.registry import all_contexts
 from modulith.topology.checks import startup_problems
 from modulith.topology.guard import current_service
 from modulith.topology.model import TopologyError

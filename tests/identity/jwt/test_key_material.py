@@ -13,7 +13,7 @@ from joserfc.jwk import KeySet, RSAKey
 from pytest_django.fixtures import Settings
 
 from modulith.http.authentication import jwk_set, key_material, signing_key, verification_key
-from modulith.keys import jwk_thumbprint, public_jwk
+from modulith.http.keys import jwk_thumbprint, public_jwk
 from tests.support.jwt_keys import JwtKeys, generate_key, kid_of, private_pem, public_pem
 
 

@@ -23,8 +23,8 @@ from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from modulith.http.authentication import request_principal
+from modulith.http.keys import public_jwk
 from modulith.http.permissions import IsCustomer, IsStaff
-from modulith.keys import public_jwk
 from tests.support.jwt_keys import (
     JwtKeys,
     access_claims,

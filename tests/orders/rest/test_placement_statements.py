@@ -17,8 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from modulith.events.marks import pending_marks
 from modulith.http.authentication import TokenPrincipal
-from modulith.marks import pending_marks
 from modulith.models import OutboxMessage
 from tests.catalog.factories import ProductFactory
 from tests.modulith.conftest import modulith_overrides

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from modulith.keys import DEVELOPMENT_KEY_BITS, create_development_key, public_key_path
+from modulith.http.keys import DEVELOPMENT_KEY_BITS, create_development_key, public_key_path
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from django.conf import settings
 
-from modulith.contexts import ContextConfig, all_contexts
+from modulith.contexts.registry import ContextConfig, all_contexts
 
 # Modules of another context that anyone may import (rule 1).
 PUBLIC_MODULES = ("api", "events")

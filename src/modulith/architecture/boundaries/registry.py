@@ -21,7 +21,7 @@ from django.db import models
 from modulith.architecture.boundaries.findings import Finding, finding
 from modulith.architecture.boundaries.owners import Owners
 from modulith.architecture.boundaries.source import display_path
-from modulith.subscriptions import all_subscriptions
+from modulith.events.subscriptions import all_subscriptions
 
 
 def exposure(module: str, name: str, owners: Owners) -> str:

@@ -17,7 +17,7 @@ from modulith.architecture.boundaries.findings import Finding, finding
 from modulith.architecture.boundaries.owners import Owners
 from modulith.architecture.boundaries.registry import exposure
 from modulith.architecture.boundaries.source import ModuleSource
-from modulith.contexts import ContextConfig
+from modulith.contexts.registry import ContextConfig
 
 MODEL_SIGNALS = frozenset(
     {

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from modulith.architecture.files import project_root
-from modulith.contexts import ContextConfig
+from modulith.contexts.registry import ContextConfig
 
 SKIPPED_DIRECTORIES = {"__pycache__", "templates", "static"}
 

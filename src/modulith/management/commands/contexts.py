@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from modulith.contexts import ContextConfig, all_contexts
-from modulith.events import all_event_specs
+from modulith.contexts.registry import ContextConfig, all_contexts
+from modulith.events.declaration import all_event_specs
+from modulith.events.subscriptions import all_subscriptions
 from modulith.models import InboxMessage, InboxStatus, OutboxMessage
-from modulith.subscriptions import all_subscriptions
 
 
 class Command(BaseCommand):

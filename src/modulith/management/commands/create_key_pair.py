@@ -15,7 +15,7 @@ from typing import Any
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from modulith.keys import (
+from modulith.http.keys import (
     MINIMUM_KEY_BITS,
     PRODUCTION_KEY_BITS,
     create_key_pair,

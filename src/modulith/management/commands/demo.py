@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from modulith.contexts import local_contexts
+from modulith.contexts.registry import local_contexts
 
 
 class Command(BaseCommand):

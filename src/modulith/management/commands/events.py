@@ -19,16 +19,25 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from modulith.contexts import database_aliases, local_contexts
-from modulith.contracts import compare_with_snapshots, contracts_dir, write_snapshots
-from modulith.deadletters import DeadLetter, dead_letters, replay_dead_letters
-from modulith.dryrun import dry_run_inbox_row
-from modulith.events import all_event_specs
-from modulith.relay import RelayRound, relay_once, run_relay
-from modulith.retention import purge_everywhere
-from modulith.schedule import LocalJobRunner, beat_installed, context_periodic_jobs, ensure_schedule
+from modulith.contexts.registry import database_aliases, local_contexts
+from modulith.events.contracts import compare_with_snapshots, contracts_dir, write_snapshots
+from modulith.events.declaration import all_event_specs
+from modulith.events.recovery.deadletters import DeadLetter, dead_letters, replay_dead_letters
+from modulith.events.recovery.dryrun import dry_run_inbox_row
+from modulith.events.recovery.relay import RelayRound, relay_once, run_relay
+from modulith.events.recovery.retention import purge_everywhere
+from modulith.events.subscriptions import (
+    UnknownSubscriptionError,
+    all_subscriptions,
+    get_subscription,
+)
+from modulith.ops.schedule import (
+    LocalJobRunner,
+    beat_installed,
+    context_periodic_jobs,
+    ensure_schedule,
+)
 from modulith.settings import kernel_settings
-from modulith.subscriptions import UnknownSubscriptionError, all_subscriptions, get_subscription
 
 
 class _HelpFormatter(RawDescriptionHelpFormatter):

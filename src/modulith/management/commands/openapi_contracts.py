@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from modulith.architecture import openapi
 from modulith.architecture.files import project_root, write_text
-from modulith.contexts import ContextConfig, all_contexts
+from modulith.contexts.registry import ContextConfig, all_contexts
 
 DEFAULT_DIRECTORY = Path("contracts") / "openapi"
 

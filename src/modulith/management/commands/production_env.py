@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from modulith.keys import PRODUCTION_KEY_BITS, create_key_pair, public_key_path
+from modulith.http.keys import PRODUCTION_KEY_BITS, create_key_pair, public_key_path
 
 SECRET_KEY_BYTES = 50
 

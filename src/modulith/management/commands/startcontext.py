@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from modulith.architecture.files import project_root
 from modulith.architecture.scaffold import NewContext, ScaffoldError, create_context, validate_name
-from modulith.contexts import all_contexts
+from modulith.contexts.registry import all_contexts
 
 DEFAULT_PACKAGE = "contexts"
 

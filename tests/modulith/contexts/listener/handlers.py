@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from modulith import PermanentError, publish, subscribe
-from modulith.envelope import current_envelope
+from modulith.events.envelope import current_envelope
 from tests.modulith.contexts.listener.events import ThingEchoed
 from tests.modulith.contexts.listener.models import Effect, Repair, Sighting
 from tests.modulith.contexts.sample.events import Behaviour, ThingHappened, ThingNoted, ThingTraced

@@ -7,7 +7,7 @@ from uuid import UUID
 from django.db import transaction
 
 from modulith import publish
-from modulith.envelope import Envelope
+from modulith.events.envelope import Envelope
 from tests.modulith.contexts.sample.events import Behaviour, ThingHappened, ThingMoved
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from modulith.contexts import all_contexts
+from modulith.contexts.registry import all_contexts
 from modulith.topology.checks import Problem, all_problems, api_call_graph
 from modulith.topology.describe import describe_placement, markdown_table, mermaid
 from modulith.topology.guard import current_service

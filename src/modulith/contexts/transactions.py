@@ -5,7 +5,7 @@ of its own (CONTEXT_DATABASES), its writes and the outbox rows publish() adds mu
 transaction on *that* alias, so every context's write use cases open it through here:
 
     # contexts/catalog/database.py
-    from modulith.transactions import ContextDatabase
+    from modulith.contexts.transactions import ContextDatabase
 
     catalog_database = ContextDatabase("catalog")
     atomic = catalog_database.atomic
@@ -19,7 +19,7 @@ from typing import ParamSpec, TypeVar
 
 from django.db import transaction
 
-from modulith.contexts import get_context
+from modulith.contexts.registry import get_context
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from modulith.envelope import Envelope, current_correlation_id, current_envelope
+from modulith.events.envelope import Envelope, current_correlation_id, current_envelope
 
 CONTEXT_FIELDS = ("correlation_id", "event_id", "event_type", "subscription")
 

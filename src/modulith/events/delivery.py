@@ -3,7 +3,7 @@
 The handler runs in a transaction on the subscriber's database together with the inbox row
 keyed by (subscription, event id). A redelivered envelope finds that row processed and is
 acknowledged without running the handler again. Each delivery is a consumer span when tracing
-is on (modulith.tracing).
+is on (modulith.ops.tracing).
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from modulith import statements, tracing
-from modulith.envelope import Envelope, handling
-from modulith.events import spec_for_type
+from modulith.events import statements
+from modulith.events.declaration import spec_for_type
+from modulith.events.envelope import Envelope, handling
+from modulith.events.subscriptions import Subscription
 from modulith.models import InboxMessage, InboxStatus
-from modulith.observability.logs import log_context
+from modulith.ops import tracing
+from modulith.ops.logs import log_context
 from modulith.settings import kernel_settings, retry_ceiling
-from modulith.subscriptions import Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def deliver(
     """Deliver once. Never raises for a handler failure: it records a retry or a dead letter.
 
     `mark_dispatched`: outbox rows on the subscriber's database that this delivery's commit
-    also marks dispatched (modulith.aftercommit hands them to the last delivery after a
+    also marks dispatched (modulith.events.aftercommit hands them to the last delivery after a
     commit). They stay pending if the handler fails; the caller marks them then.
     """
     alias = subscription.context.database_alias

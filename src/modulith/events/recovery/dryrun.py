@@ -7,10 +7,10 @@ error the handler raises now. The inbox row is not touched and nothing is dispat
 published meanwhile are dispatched only after a commit, which never comes.
 
 What a transaction cannot undo is not done: code about to call a payment provider or another
-service asks modulith.sideeffects.external_call() first, and during a dry run that stops the
-handler there; the result then says which call was skipped (`skipped_call`) and shows what the
-handler had done before it. Email goes out after commit (an on_commit hook), which a rollback
-discards.
+service asks modulith.events.recovery.sideeffects.external_call() first, and during a dry run
+that stops the handler there; the result then says which call was skipped (`skipped_call`)
+and shows what the handler had done before it. Email goes out after commit (an on_commit hook),
+which a rollback discards.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ from typing import Any
 
 from django.db import connections, transaction
 
-from modulith.contexts import database_aliases
-from modulith.delivery import run_handler
-from modulith.envelope import Envelope
+from modulith.contexts.registry import database_aliases
+from modulith.events.delivery import run_handler
+from modulith.events.envelope import Envelope
+from modulith.events.outbox import publish_listeners
+from modulith.events.recovery.sideeffects import ExternalCallSkipped, dry_running
+from modulith.events.subscriptions import UnknownSubscriptionError, get_subscription
 from modulith.models import InboxMessage
-from modulith.outbox import publish_listeners
-from modulith.sideeffects import ExternalCallSkipped, dry_running
-from modulith.subscriptions import UnknownSubscriptionError, get_subscription
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.apps import apps
 
-from modulith.contexts import ContextConfig
+from modulith.contexts.registry import ContextConfig
 
 # The outbox and inbox follow the context that writes them, so they exist in every database.
 _EVERYWHERE = {"modulith"}

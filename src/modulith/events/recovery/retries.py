@@ -1,7 +1,7 @@
 """The due-retry scanner: re-sends inbox rows whose retry time has come.
 
-A failed delivery leaves its inbox row RETRYING with `next_attempt_at` (see delivery.py). This
-scanner, run by the relay, claims due rows with SELECT … FOR UPDATE SKIP LOCKED, pushes their
+A failed delivery leaves its inbox row RETRYING with `next_attempt_at` (modulith.events.delivery).
+This scanner, run by the relay, claims due rows with SELECT … FOR UPDATE SKIP LOCKED, pushes their
 `next_attempt_at` by the claim lease (so a second scanner leaves them alone, and a crash only
 delays them), then hands each envelope to the subscriber's transport again: delivered here for
 an in-process context, sent to its queue for a Celery one.
@@ -15,11 +15,11 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from modulith.dispatch import bookkeeping, sending
-from modulith.envelope import Envelope
+from modulith.events.dispatch import bookkeeping, sending
+from modulith.events.envelope import Envelope
+from modulith.events.subscriptions import UnknownSubscriptionError, get_subscription
 from modulith.models import InboxMessage, InboxStatus
 from modulith.settings import kernel_settings
-from modulith.subscriptions import UnknownSubscriptionError, get_subscription
 
 logger = logging.getLogger(__name__)
 

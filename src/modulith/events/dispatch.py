@@ -1,6 +1,6 @@
 """Dispatch: hand committed outbox rows to their subscriptions' transports.
 
-Two paths lead here. Right after the publisher commits, modulith.aftercommit sends the
+Two paths lead here. Right after the publisher commits, modulith.events.aftercommit sends the
 transaction's new events (their rows are still reserved for this process by their
 `available_at` grace). Whatever that path missed (broker down, process died) is found later by
 `relay_outbox`, which claims rows with SELECT … FOR UPDATE SKIP LOCKED (SQLite's IMMEDIATE
@@ -24,14 +24,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from modulith import statements
-from modulith.contexts import CELERY, INPROCESS
-from modulith.delivery import deliver, retry_delay
-from modulith.envelope import Envelope
-from modulith.marks import pending_marks
+from modulith.contexts.registry import CELERY, INPROCESS
+from modulith.events import statements
+from modulith.events.delivery import deliver, retry_delay
+from modulith.events.envelope import Envelope
+from modulith.events.marks import pending_marks
+from modulith.events.subscriptions import Subscription, subscriptions_for
 from modulith.models import OutboxMessage
 from modulith.settings import kernel_settings
-from modulith.subscriptions import Subscription, subscriptions_for
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ Every publishing context and every subscription gets a series, 0 when it has no 
 alerts and dashboards never meet a missing series. The numbers come from the database, not from
 process memory, so every web process answers the same and gunicorn's several workers need no
 multiprocess mode. Each alias costs two aggregate queries, however many rows there are. The
-admin's event flow page (modulith.observability.flow) shows the same figures per subscription.
+admin's event flow page (modulith.ops.flow) shows the same figures per subscription.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 
-from modulith.contexts import all_contexts, database_aliases
-from modulith.events import all_event_specs
+from modulith.contexts.registry import all_contexts, database_aliases
+from modulith.events.declaration import all_event_specs
+from modulith.events.subscriptions import all_subscriptions
 from modulith.models import InboxMessage, InboxStatus, OutboxMessage
-from modulith.subscriptions import all_subscriptions
 
 logger = logging.getLogger(__name__)
 

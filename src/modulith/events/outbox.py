@@ -7,11 +7,11 @@ from collections.abc import Callable
 from django.db import transaction
 from django.utils import timezone
 
-from modulith import statements
-from modulith.aftercommit import dispatch_after_commit
-from modulith.contexts import get_context
-from modulith.envelope import Envelope, build_envelope
-from modulith.events import spec_for_class
+from modulith.contexts.registry import get_context
+from modulith.events import statements
+from modulith.events.aftercommit import dispatch_after_commit
+from modulith.events.declaration import spec_for_class
+from modulith.events.envelope import Envelope, build_envelope
 from modulith.settings import kernel_settings
 
 
@@ -27,7 +27,7 @@ def publish(event: object) -> Envelope:
     """Record `event` in the publishing context's outbox, in the current transaction.
 
     Nothing leaves the process before the transaction commits; after a rollback nothing is
-    delivered. Dispatch starts right after commit (modulith.aftercommit); the relay sends
+    delivered. Dispatch starts right after commit (modulith.events.aftercommit); the relay sends
     whatever that missed.
     """
     spec = spec_for_class(type(event))

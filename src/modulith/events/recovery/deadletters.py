@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from modulith.contexts import database_aliases
+from modulith.contexts.registry import database_aliases
+from modulith.events.recovery.retries import resend_due_retries
 from modulith.models import InboxMessage, InboxStatus
-from modulith.retries import resend_due_retries
 
 
 @dataclass(frozen=True)

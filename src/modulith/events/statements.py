@@ -20,7 +20,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from modulith.envelope import Envelope
+from modulith.events.envelope import Envelope
 from modulith.models import InboxMessage, InboxStatus, OutboxMessage
 
 # Well under SQLite's limit of bound parameters per statement.

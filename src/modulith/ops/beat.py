@@ -1,6 +1,6 @@
 """Exactly one beat: django-celery-beat's DatabaseScheduler behind a leader lease.
 
-    celery -A config beat -S modulith.beat:SingleBeatScheduler   (CELERY_BEAT_SCHEDULER says so)
+    celery -A config beat -S modulith.ops.beat:SingleBeatScheduler   (CELERY_BEAT_SCHEDULER says so)
 
 Start one beat process per host if you like: every one ticks, but only the holder of the lease
 sends due tasks. The lease is a key with a time to live, taken with `SET key token NX PX ttl` in

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from modulith.contexts import ContextConfig, context_of_module, get_context
-from modulith.events import spec_for_class
+from modulith.contexts.registry import ContextConfig, context_of_module, get_context
+from modulith.events.declaration import spec_for_class
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 

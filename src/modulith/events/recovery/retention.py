@@ -13,7 +13,7 @@ from datetime import datetime
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from modulith.contexts import database_aliases
+from modulith.contexts.registry import database_aliases
 from modulith.models import InboxMessage, InboxStatus, OutboxMessage
 from modulith.settings import kernel_settings
 

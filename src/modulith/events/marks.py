@@ -13,7 +13,7 @@ duplicates. A process's own relay writes its waiting marks before it claims rows
 marks are written at interpreter exit. A forked child starts with none: its parent's thread
 writes the parent's.
 
-Marks carried by an in-process delivery (modulith.aftercommit) commit with that delivery and
+Marks carried by an in-process delivery (modulith.events.aftercommit) commit with that delivery and
 never wait here.
 """
 
@@ -101,7 +101,7 @@ class PendingMarks:
 
 
 def _write(alias: str, event_ids: list[str]) -> None:
-    from modulith.dispatch import mark_dispatched_safely
+    from modulith.events.dispatch import mark_dispatched_safely
 
     mark_dispatched_safely(alias, event_ids)
 

@@ -4,7 +4,7 @@ publish() hands each envelope to `dispatch_after_commit`. Once the transaction c
 events go to their subscriptions' transports in publishing order, and one in-process delivery
 carries the dispatched mark of all of them (docs/performance.md: the after-commit path is
 bounded by round trips, and this saves a transaction per event). Whatever fails or never runs
-here (broker down, process killed) stays pending and the relay sends it (modulith.dispatch).
+here (broker down, process killed) stays pending and the relay sends it (modulith.events.dispatch).
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from functools import partial
 
 from django.db import transaction
 
-from modulith.contexts import INPROCESS
-from modulith.delivery import Outcome, deliver
-from modulith.dispatch import Sender, mark_dispatched_safely, release_safely, sending
-from modulith.envelope import Envelope
-from modulith.marks import pending_marks
+from modulith.contexts.registry import INPROCESS
+from modulith.events.delivery import Outcome, deliver
+from modulith.events.dispatch import Sender, mark_dispatched_safely, release_safely, sending
+from modulith.events.envelope import Envelope
+from modulith.events.marks import pending_marks
 
 # A delivery carries the marks of at most one statement's worth of events; more are marked after.
-from modulith.statements import MARKS_PER_STATEMENT
-from modulith.subscriptions import Subscription, subscriptions_for
+from modulith.events.statements import MARKS_PER_STATEMENT
+from modulith.events.subscriptions import Subscription, subscriptions_for
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def dispatch_committed(alias: str, envelopes: list[Envelope]) -> None:
         return
     if carrier is None:
         # Sent to brokers only: the mark is bookkeeping, written together with other
-        # transactions' marks instead of in a transaction of this one's (modulith.marks).
+        # transactions' marks instead of in a transaction of this one's (modulith.events.marks).
         pending_marks.add(alias, event_ids)
     else:
         mark_dispatched_safely(alias, event_ids)

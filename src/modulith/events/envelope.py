@@ -2,7 +2,7 @@
 
 Extensions: `correlationid` (the flow), `causationid` (the event whose handler published this
 one), and, when OpenTelemetry is installed and a span is active, `traceparent`/`tracestate`
-(modulith.tracing).
+(modulith.ops.tracing).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from modulith import tracing
-from modulith.events import EventSpec
+from modulith.events.declaration import EventSpec
+from modulith.ops import tracing
 from modulith.settings import modulith_setting
 
 Envelope = dict[str, Any]

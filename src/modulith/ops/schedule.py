@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db import connections, router
 
-from modulith.contexts import all_contexts
+from modulith.contexts.registry import all_contexts
 from modulith.settings import modulith_setting
 from modulith.tasks import PURGE_TASK, RELAY_TASK
 

@@ -1,9 +1,9 @@
 """Effects a rollback cannot undo, and dry runs.
 
-A dry run (modulith.dryrun) runs a handler in transactions that are rolled back; a call to a
-payment provider, or any other service, would still happen. Code about to make such a call asks
-`external_call(...)` first: during a dry run that raises ExternalCallSkipped, the dry run stops
-there and reports what it had done up to that point and which call it did not make.
+A dry run (modulith.events.recovery.dryrun) runs a handler in transactions that are rolled back;
+a call to a payment provider, or any other service, would still happen. Code about to make such
+a call asks `external_call(...)` first: during a dry run that raises ExternalCallSkipped, the dry
+run stops there and reports what it had done up to that point and which call it did not make.
 """
 
 from __future__ import annotations

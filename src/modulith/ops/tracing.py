@@ -73,7 +73,7 @@ def record_outcome(span: Any, outcome: str, error: BaseException | None = None) 
     """Note how the delivery ended; a handler failure marks the span as an error."""
     if span is None or not span.is_recording():
         return
-    span.set_attribute("modulith.delivery.outcome", outcome)
+    span.set_attribute("modulith.events.delivery.outcome", outcome)
     if error is not None:
         span.record_exception(error)
         span.set_status(trace.Status(trace.StatusCode.ERROR, f"{type(error).__name__}: {error}"))

@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass
 
 from django.db import close_old_connections
 
-from modulith.contexts import database_aliases
-from modulith.dispatch import relay_outbox
-from modulith.retries import resend_due_retries
+from modulith.contexts.registry import database_aliases
+from modulith.events.dispatch import relay_outbox
+from modulith.events.recovery.retries import resend_due_retries
 from modulith.settings import kernel_settings
 
 logger = logging.getLogger(__name__)

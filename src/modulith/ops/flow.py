@@ -1,6 +1,6 @@
 """The live context map: who publishes what to whom, and how each subscription is doing.
 
-Built from the queries behind /metrics (modulith.observability.metrics), so the admin's event
+Built from the queries behind /metrics (modulith.ops.metrics), so the admin's event
 flow page and the Prometheus gauges never disagree. Per subscription:
 
 - delivered: deliveries processed and not purged yet;
@@ -19,15 +19,15 @@ from datetime import datetime
 from django.db import DatabaseError
 from django.utils import timezone
 
-from modulith.contexts import all_contexts, database_aliases
-from modulith.events import all_event_specs
-from modulith.observability.metrics import (
+from modulith.contexts.registry import all_contexts, database_aliases
+from modulith.events.declaration import all_event_specs
+from modulith.events.subscriptions import all_subscriptions
+from modulith.ops.metrics import (
     InboxCounts,
     OutboxBacklog,
     inbox_counts,
     outbox_backlog_by_type,
 )
-from modulith.subscriptions import all_subscriptions
 
 logger = logging.getLogger(__name__)
 

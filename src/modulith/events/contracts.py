@@ -26,7 +26,7 @@ from django.conf import settings
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from modulith.events import EventSpec
+from modulith.events.declaration import EventSpec
 from modulith.settings import modulith_setting
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
