@@ -17,8 +17,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import os
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -184,11 +187,20 @@ def jwk_set_of(material: KeyMaterial) -> dict[str, list[dict[str, str]]]:
 
 # --- Keys another party publishes -------------------------------------------------------------
 
-# A verifier must not hang on a JWK Set, nor fetch it for every request. An unknown kid fetches
-# the set again at once (a key just rotated in), but at most once per cooldown, so tokens with
-# made-up kids cannot turn a verifier into a flood of requests against the publisher.
+# A verifier must never wait on the party whose token it verifies: that party may be waiting on
+# the verifier (service A's request threads call B while B would fetch A's key set from A; with
+# every thread of A busy, both stall until a timeout). So a process fetches its peers' key sets
+# when it starts (prefetch_key_sets), a background thread refreshes them, and a request thread
+# uses whatever set was last fetched, however old: a peer that is slow or down never delays the
+# verification of a key it already published. Only a kid that is not in the set (a key just
+# rotated in) or a set never fetched makes a request thread fetch, for a bounded time, and at most
+# once per cooldown per set, so tokens with made-up kids cannot turn a verifier into a flood of
+# requests against the publisher.
 KEY_SET_TIMEOUT_SECONDS = 3.0
-KEY_SET_CACHE_SECONDS = 300
+# How often the background thread fetches each set again (a removed key stops verifying then),
+# and how soon it tries again after a failed fetch.
+KEY_SET_REFRESH_SECONDS = 60.0
+KEY_SET_RETRY_SECONDS = 2.0
 KEY_SET_REFRESH_COOLDOWN_SECONDS = 5
 
 
@@ -196,32 +208,129 @@ class KeySetUnreachable(Exception):
     """The JWK Set could not be fetched (network, timeout, an answer that is not a key set)."""
 
 
-@lru_cache(maxsize=64)
-def _key_set_client(url: str) -> jwt.PyJWKClient:
-    return jwt.PyJWKClient(
-        url,
-        cache_jwk_set=True,
-        lifespan=KEY_SET_CACHE_SECONDS,
-        timeout=KEY_SET_TIMEOUT_SECONDS,
-        cooldown_duration=KEY_SET_REFRESH_COOLDOWN_SECONDS,
-    )
+class _PublishedKeySet:
+    """One publisher's JWK Set as this process last fetched it. One thread fetches at a time;
+    the others wait for it for a bounded time."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.keys: dict[str, RSAPublicKey] | None = None  # None: never fetched
+        self.error = ""
+        self.fetched_at = -math.inf  # monotonic times
+        self.attempted_at = -math.inf
+        self._fetching = False
+        self._changed = threading.Condition()
+
+    def due(self, now: float) -> bool:
+        wait = KEY_SET_REFRESH_SECONDS if self.keys is not None else KEY_SET_RETRY_SECONDS
+        last = self.fetched_at if self.error == "" else self.attempted_at
+        return now - last >= wait
+
+    def refresh(self, *, timeout: float = KEY_SET_TIMEOUT_SECONDS) -> None:
+        """Fetch the set, or wait (at most `timeout`) for the fetch another thread is making."""
+        with self._changed:
+            if self._fetching:
+                self._changed.wait_for(lambda: not self._fetching, timeout=timeout)
+                return
+            self._fetching = True
+            self.attempted_at = time.monotonic()
+        try:
+            keys, error = _fetch_key_set(self.url, timeout=timeout), ""
+        except KeySetUnreachable as unreachable:
+            keys, error = None, str(unreachable)
+        with self._changed:
+            if keys is not None:
+                self.keys, self.fetched_at = keys, time.monotonic()
+            self.error = error
+            self._fetching = False
+            self._changed.notify_all()
+
+
+def _fetch_key_set(url: str, *, timeout: float) -> dict[str, RSAPublicKey]:
+    client = jwt.PyJWKClient(url, cache_jwk_set=False, cache_keys=False, timeout=int(timeout) or 1)
+    try:
+        found = jwt.PyJWKSet.from_dict(client.fetch_data())
+    except jwt.PyJWKClientConnectionError as error:
+        raise KeySetUnreachable(f"{url}: {error}") from error
+    except (jwt.PyJWKClientError, jwt.PyJWKSetError, jwt.PyJWKError, ValueError) as error:
+        raise KeySetUnreachable(f"{url}: not a JWK Set ({error})") from error
+    return {
+        key.key_id: key.key
+        for key in found.keys
+        if key.key_id and isinstance(key.key, RSAPublicKey)
+    }
+
+
+class _KeySetRegistry:
+    """Every key set this process verifies with, and the daemon thread that keeps them fresh."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sets: dict[str, _PublishedKeySet] = {}
+        self._wake = threading.Event()
+        self._thread_pid = 0  # the thread does not survive a fork: each process starts its own
+
+    def of(self, url: str) -> _PublishedKeySet:
+        with self._lock:
+            found = self._sets.get(url)
+            if found is None:
+                found = self._sets[url] = _PublishedKeySet(url)
+            if self._thread_pid != os.getpid():
+                self._thread_pid = os.getpid()
+                threading.Thread(target=self._keep_fresh, name="key-sets", daemon=True).start()
+            return found
+
+    def forget(self) -> None:
+        with self._lock:
+            self._sets.clear()
+
+    def prefetch(self, urls: list[str], *, wait: float) -> None:
+        sets = [self.of(url) for url in urls]
+        self._wake.set()
+        deadline = time.monotonic() + wait
+        for each in sets:
+            while each.keys is None and each.error == "" and time.monotonic() < deadline:
+                time.sleep(0.05)
+
+    def _keep_fresh(self) -> None:
+        while True:
+            with self._lock:
+                sets = list(self._sets.values())
+            now = time.monotonic()
+            for each in sets:
+                if each.due(now):
+                    each.refresh()
+            self._wake.wait(timeout=KEY_SET_RETRY_SECONDS)
+            self._wake.clear()
+
+
+_published = _KeySetRegistry()
+
+
+def prefetch_key_sets(urls: list[str], *, wait: float = KEY_SET_TIMEOUT_SECONDS) -> None:
+    """Fetch these key sets now, in the background, and keep them fresh from then on; wait up to
+    `wait` for the first fetches (a process about to serve). A publisher not up yet is retried
+    every few seconds, so processes may start in any order."""
+    _published.prefetch(urls, wait=wait)
 
 
 def published_key(url: str, kid: str) -> RSAPublicKey | None:
-    """The RSA key named `kid` in the JWK Set at `url` (fetched, cached); None when the set has no
-    such key. Raises KeySetUnreachable when the set cannot be fetched."""
-    try:
-        found = _key_set_client(url).get_signing_key(kid).key
-    except jwt.PyJWKClientConnectionError as error:
-        raise KeySetUnreachable(f"{url}: {error}") from error
-    except (jwt.PyJWKClientError, jwt.PyJWKSetError, jwt.PyJWKError):
-        return None
-    return found if isinstance(found, RSAPublicKey) else None
+    """The RSA key named `kid` in the JWK Set at `url`; None when the set has no such key.
+    Raises KeySetUnreachable when the set has never been fetched and cannot be now."""
+    published = _published.of(url)
+    keys = published.keys
+    if keys is not None and kid in keys:
+        return keys[kid]
+    if time.monotonic() - published.attempted_at >= KEY_SET_REFRESH_COOLDOWN_SECONDS:
+        published.refresh()
+    if published.keys is None:
+        raise KeySetUnreachable(published.error or f"{url}: not fetched yet")
+    return published.keys.get(kid)
 
 
 def forget_published_keys() -> None:
-    """Drop every cached JWK Set (tests; a process picks up new keys by itself otherwise)."""
-    _key_set_client.cache_clear()
+    """Drop every fetched JWK Set (tests; a process picks up new keys by itself otherwise)."""
+    _published.forget()
 
 
 # --- Development keys ---------------------------------------------------------------------------

@@ -8,10 +8,13 @@ by no other service. A caller signs a token with it:
              "token_type": "service", "iat", "exp" (5 minutes), "jti"}
 
 and publishes its public keys as a JWK Set at /.well-known/service-jwks.json. The called service
-reads `iss`, fetches that service's JWK Set from where the topology says it is reached (or from
-SERVICE_KEY_SET_URLS), caches it, and verifies the signature with the key the `kid` names, then
-`aud` (itself) and the expiry. An unknown kid fetches the set again at once (rate limited), which
-is what makes rotation work without coordination. No service holds another's private key, and
+reads `iss` and verifies the signature with the key the `kid` names in that service's JWK Set,
+then `aud` (itself) and the expiry. Every web process fetches its peers' sets (from where the
+topology says they are reached, or SERVICE_KEY_SET_URLS) when it starts, and keeps them fresh in
+the background (prefetch_peer_key_sets, called by config.wsgi): verifying a peer's call never
+waits on that peer, which may itself be waiting on this service. An unknown kid fetches the set
+again at once (bounded and rate limited), which is what makes rotation work without
+coordination. No service holds another's private key, and
 identity's key signs user tokens only. docs/decisions/0013-service-credentials.md weighs the
 alternatives and describes rotation.
 
@@ -52,9 +55,11 @@ from modulith.http.keys import (
     create_development_key,
     jwk_set_of,
     load_key_material,
+    prefetch_key_sets,
     published_key,
 )
 from modulith.remote.settings import key_set_url, this_service
+from modulith.settings import modulith_setting
 
 SERVICE_KEYS = KeySettings(
     pem="SERVICE_PRIVATE_KEY",
@@ -247,6 +252,24 @@ def _issuer_key(issuer: str, kid: str) -> RSAPublicKey:
     if key is None:
         raise _refused(f"The service token is signed by a key service {issuer!r} does not publish.")
     return key
+
+
+def peer_key_set_urls() -> list[str]:
+    """The key sets this service verifies calls with: every other service's of the deployment,
+    and identity's access-token keys when they are fetched (JWT_JWKS_URL)."""
+    me = this_service()
+    peers = {*modulith_setting("SERVICE_URLS", {}), *modulith_setting("SERVICE_KEY_SETS", {})}
+    urls = [url for peer in sorted(peers - {me}) if (url := key_set_url(peer))]
+    user_keys = getattr(settings, "JWT_JWKS_URL", "")
+    return [*urls, user_keys] if user_keys else urls
+
+
+def prefetch_peer_key_sets() -> None:
+    """Fetch the peers' key sets before this process serves (waiting a few seconds at most: a
+    peer not up yet is fetched in the background as soon as it answers)."""
+    urls = peer_key_set_urls()
+    if urls:
+        prefetch_key_sets(urls)
 
 
 def _refused(detail: str) -> AuthenticationFailed:
