@@ -10,16 +10,17 @@ def main() -> None:
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    from modulith.topology.model import TopologyError
+    from config.startup import configuration_problem
 
     try:
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as error:
         # A variable the settings need is missing, or the topology cannot run: say what to fix,
         # in one line, not a traceback.
-        if not getattr(error, "variable", None) and not isinstance(error, TopologyError):
+        problem = configuration_problem(error)
+        if problem is None:
             raise
-        sys.exit(f"manage.py: {error}")
+        sys.exit(f"manage.py: {problem}")
 
 
 if __name__ == "__main__":

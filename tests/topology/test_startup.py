@@ -1,5 +1,5 @@
 """A process started with a wrong or incomplete topology stops at once, with one line saying what
-to fix (manage.py; gunicorn and Celery end their traceback with the same message)."""
+to fix (manage.py here; gunicorn and Celery in tests/deploy/test_startup_errors.py)."""
 
 from __future__ import annotations
 
