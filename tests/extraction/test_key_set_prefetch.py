@@ -23,9 +23,22 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.db import connections
 
-from modulith.keys import KEY_SET_RETRY_SECONDS, public_jwk
+from modulith.keys import (
+    KEY_SET_RETRY_SECONDS,
+    KeySetUnreachable,
+    forget_published_keys,
+    public_jwk,
+    published_key,
+)
 from tests.extraction.server import bound_listener, serve_shop, service_env
-from tests.support.jwt_keys import JwtKeys, generate_key, private_pem, service_claims, signed
+from tests.support.jwt_keys import (
+    JwtKeys,
+    generate_key,
+    kid_of,
+    private_pem,
+    service_claims,
+    signed,
+)
 from tests.support.waiting import wait_until
 from tests.support.workers import database_url
 
@@ -151,3 +164,21 @@ def test_a_service_started_before_its_peer_fetches_the_peer_keys_in_the_backgrou
             answer = call_catalog_as_orders(catalog_url, orders_key)
 
             assert answer.status_code == 200, answer.text
+
+
+def test_a_set_never_fetched_is_fetched_by_the_next_request_at_once(
+    orders_key: RSAPrivateKey,
+) -> None:
+    # The publisher was down a moment ago (within the cooldown): its set was never fetched, so
+    # the cooldown that holds back refetches of a held set must not hold back this one.
+    listener, orders_url = bound_listener()
+    listener.close()
+    url = f"{orders_url}{KEY_SET_PATH}"
+    forget_published_keys()
+    try:
+        with pytest.raises(KeySetUnreachable):
+            published_key(url, kid_of(orders_key))
+        with Publisher(orders_key, port=int(orders_url.rsplit(":", 1)[1])):
+            assert published_key(url, kid_of(orders_key)) is not None
+    finally:
+        forget_published_keys()

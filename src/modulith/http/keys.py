@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import math
 import os
 import tempfile
@@ -34,6 +35,8 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPubl
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger(__name__)
 
 ALGORITHM = "RS256"
 MINIMUM_KEY_BITS = 2048
@@ -234,23 +237,25 @@ class _PublishedKeySet:
                 return
             self._fetching = True
             self.attempted_at = time.monotonic()
+        keys, error = None, "the fetch did not finish"
         try:
             keys, error = _fetch_key_set(self.url, timeout=timeout), ""
         except KeySetUnreachable as unreachable:
-            keys, error = None, str(unreachable)
-        with self._changed:
-            if keys is not None:
-                self.keys, self.fetched_at = keys, time.monotonic()
-            self.error = error
-            self._fetching = False
-            self._changed.notify_all()
+            error = str(unreachable)
+        finally:
+            with self._changed:
+                if keys is not None:
+                    self.keys, self.fetched_at = keys, time.monotonic()
+                self.error = error
+                self._fetching = False
+                self._changed.notify_all()
 
 
 def _fetch_key_set(url: str, *, timeout: float) -> dict[str, RSAPublicKey]:
     client = jwt.PyJWKClient(url, cache_jwk_set=False, cache_keys=False, timeout=int(timeout) or 1)
     try:
         found = jwt.PyJWKSet.from_dict(client.fetch_data())
-    except jwt.PyJWKClientConnectionError as error:
+    except (jwt.PyJWKClientConnectionError, OSError) as error:
         raise KeySetUnreachable(f"{url}: {error}") from error
     except (jwt.PyJWKClientError, jwt.PyJWKSetError, jwt.PyJWKError, ValueError) as error:
         raise KeySetUnreachable(f"{url}: not a JWK Set ({error})") from error
@@ -299,7 +304,10 @@ class _KeySetRegistry:
             now = time.monotonic()
             for each in sets:
                 if each.due(now):
-                    each.refresh()
+                    try:
+                        each.refresh()
+                    except Exception:  # the thread must outlive any one failure
+                        logger.exception("Refreshing the key set at %s failed", each.url)
             self._wake.wait(timeout=KEY_SET_RETRY_SECONDS)
             self._wake.clear()
 
@@ -321,7 +329,10 @@ def published_key(url: str, kid: str) -> RSAPublicKey | None:
     keys = published.keys
     if keys is not None and kid in keys:
         return keys[kid]
-    if time.monotonic() - published.attempted_at >= KEY_SET_REFRESH_COOLDOWN_SECONDS:
+    # Never fetched (the publisher was not up yet): try now. An unknown kid in a set this
+    # process holds: try again at most once per cooldown.
+    cooled = time.monotonic() - published.attempted_at >= KEY_SET_REFRESH_COOLDOWN_SECONDS
+    if keys is None or cooled:
         published.refresh()
     if published.keys is None:
         raise KeySetUnreachable(published.error or f"{url}: not fetched yet")
