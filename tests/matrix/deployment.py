@@ -2,7 +2,8 @@
 
 For each service of config/topologies/<name>.toml: a PostgreSQL database and a login role of its
 own (tests.matrix.databases), `SHOP_SERVICE=<service> manage.py migrate` with that role, then a
-gunicorn, a Celery worker started without -Q and an `events relay`, all told nothing but
+gunicorn, a Celery worker started without -Q and an `events relay` (and on the topology's beat
+service the one `celery beat`, which must take the lease in Redis), all told nothing but
 SHOP_TOPOLOGY, SHOP_SERVICE, their own database URL, the services' URLs, the broker (RabbitMQ)
 and Redis. Each service signs its calls with a key of its own; only the service hosting identity
 holds identity's private key, the others verify user tokens with the JWK Set identity publishes.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager
@@ -36,6 +38,7 @@ from tests.extraction.server import bound_listener, serve_shop, service_env
 from tests.matrix.databases import ServiceDatabase, service_databases
 from tests.support.gateway import run_gateway, write_gateway_config
 from tests.support.jwt_keys import JwtKeys, generate_key, private_pem
+from tests.support.processes import Process, child_env, logged, running
 from tests.support.workers import ROOT, start_worker
 
 TOPOLOGY_DIR = ROOT / "config" / "topologies"
@@ -53,6 +56,7 @@ class Deployed:
     databases: dict[str, ServiceDatabase]  # by service
     urls: dict[str, str]  # the services' internal base URLs
     mail_dir: Path
+    beat_lock_key: str  # the Redis key of the lease its one beat holds
 
     def app_host(self, app_label: str) -> str | None:
         return self.placement.app_host(app_label)
@@ -91,6 +95,8 @@ def deploy(
     mail_dir = work_dir / "mail"
     mail_dir.mkdir(parents=True, exist_ok=True)
     names = [view.name for view in views]
+    # A key of this run's own, so that no other beat on the same Redis holds its lease.
+    beat_lock_key = f"matrix:{topology}:{uuid.uuid4().hex[:8]}:beat"
     with service_databases(admin_url, prefix=database_prefix, services=names) as databases:
         shared = deployment_env(
             topology,
@@ -100,6 +106,7 @@ def deploy(
             redis_url=redis_url,
             mail_dir=mail_dir,
         )
+        shared["BEAT_LOCK_KEY"] = beat_lock_key
         envs = {
             view.name: {
                 **shared,
@@ -128,10 +135,24 @@ def deploy(
                     start_worker(queues=[], env=env, concurrency=1),
                     start_relay(env),
                 ]
+                if view.runs_beat:
+                    starting.append(start_beat(env))
             enter_together(running, starting)
             gateway = running.enter_context(run_gateway(nginx, config))
-            yield Deployed(topology, placement, gateway, databases, urls, mail_dir)
+            yield Deployed(topology, placement, gateway, databases, urls, mail_dir, beat_lock_key)
             # Leaving the stack stops every process before the databases are dropped.
+
+
+def start_beat(env: dict[str, str]) -> AbstractContextManager[Process]:
+    """The deployment's one `celery beat`, as production starts it (the lease scheduler is the
+    settings' default)."""
+    return running(
+        [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"],
+        env=child_env(**env),
+        name="beat",
+        ready=logged("beat: Starting"),
+        timeout=MIGRATE_TIMEOUT,
+    )
 
 
 def deployment_env(

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from django.db import connection
 
 from tests.e2e.scenarios import (
@@ -135,6 +136,7 @@ def test_the_purchase_flow_through_the_gateway(
                 outcome.result()
 
         assert_isolated(deployed)
+        assert_one_beat_leads(deployed, matrix_services["redis_url"])
 
 
 def a_retried_order_is_placed_once(shop: Shop) -> None:
@@ -153,6 +155,16 @@ def a_retried_order_is_placed_once(shop: Shop) -> None:
     with ida.client() as http:
         mine = expect(http.get("/api/orders/", params={"limit": 100}), 200)
     assert [order["id"] for order in mine["results"]] == [first["id"]]
+
+
+def assert_one_beat_leads(deployed: Deployed, redis_url: str) -> None:
+    """The topology's one beat holds the lease (its value names the holder)."""
+    client = redis.Redis.from_url(redis_url)
+    try:
+        holder = client.get(deployed.beat_lock_key)
+    finally:
+        client.close()
+    assert holder, f"{deployed.topology}: no beat holds the lease {deployed.beat_lock_key!r}"
 
 
 def assert_isolated(deployed: Deployed) -> None:
