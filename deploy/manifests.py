@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from deploy.up import BIN, ROOT
+from deploy.up import BIN, ROOT, worker_name
 
 TOPOLOGIES_DIR = ROOT / "config" / "topologies"
 ENV_EXAMPLE = ROOT / ".env.example"
@@ -106,11 +106,6 @@ def internal_urls(described: dict[str, Any]) -> dict[str, str]:
         url_variable(s, source): f"http://{web_name(s['name'])}:{PORT}"
         for s in described["services"]
     }
-
-
-def worker_name(queue: str) -> str:
-    """`worker-payments` for queue ctx.payments: queues are unique across a deployment."""
-    return "worker-" + queue.removeprefix("ctx.").replace(".", "-").replace("_", "-")
 
 
 def processes(service: dict[str, Any]) -> dict[str, list[str]]:

@@ -5,11 +5,12 @@
 
 `start` reads the deployment from `manage.py topology --all --json`, then for each service
 creates a PostgreSQL database and a login role of its own, migrates it and collects the static
-files, writes a Procfile (gunicorn, a Celery worker and an `events relay` per service, the one
-beat, the nginx gateway `manage.py topology gateway` writes, Flower and the maildump mail
-catcher) and runs it under honcho, which interleaves the logs with a prefix per process and
-stops every process on Ctrl-C. Once the gateway answers it loads the demo data and prints the
-URLs. DEBUG is off: the secrets come from var/up/production.env (`manage.py production_env`).
+files, writes a Procfile (per service gunicorn, a Celery worker per queue and an
+`events relay`; the one beat, the nginx gateway `manage.py topology gateway` writes, Flower and
+the maildump mail catcher) and runs it under honcho, which interleaves the logs with a prefix
+per process and stops every process on Ctrl-C. Once the gateway answers it loads the demo data
+and prints the URLs. DEBUG is off: the secrets come from var/up/production.env
+(`manage.py production_env`); PLAIN_HTTP is on, since nothing here terminates TLS.
 
 Everything it makes lives under var/up/ (UP_STATE_DIR) and in databases and roles named
 `<UP_PREFIX>_<service>` (default prefix `shop_up`); `down --drop` removes both. PostgreSQL,
@@ -206,6 +207,11 @@ def port_of(url: str) -> int:
     return urlsplit(url).port or 80
 
 
+def worker_name(queue: str) -> str:
+    """`worker-payments` for queue ctx.payments: queues are unique across a deployment."""
+    return "worker-" + queue.removeprefix("ctx.").replace(".", "-").replace("_", "-")
+
+
 def procfile(options: Options, described: dict[str, Any], nginx: str) -> str:
     lines = []
     for service in described["services"]:
@@ -214,8 +220,11 @@ def procfile(options: Options, described: dict[str, Any], nginx: str) -> str:
         lines += [
             f"web-{name}: {run} {BIN}/gunicorn config.wsgi --bind 127.0.0.1:"
             f"{port_of(service['url'])} --workers 2 --threads 4 --access-logfile -",
-            f"worker-{name}: {run} {BIN}/celery -A config worker -n {name}@%h --concurrency 2"
-            " --loglevel INFO",
+            *(
+                f"{worker_name(queue)}: {run} {BIN}/celery -A config worker -Q {queue}"
+                f" -n {queue}@%h --concurrency 1 --loglevel INFO"
+                for queue in service["queues"]
+            ),
             f"relay-{name}: {run} {PYTHON} manage.py events relay",
         ]
         if service["beat"]:
