@@ -23,7 +23,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.db import connections
 
-from modulith.keys import (
+from modulith.http.keys import (
     KEY_SET_RETRY_SECONDS,
     KeySetUnreachable,
     forget_published_keys,
