@@ -13,7 +13,9 @@ transaction on *that* alias, so every context's write use cases open it through 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextvars
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -23,6 +25,39 @@ from modulith.contexts.registry import get_context
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+# The transaction a delivery opened for its handler: (database alias, its depth of atomic blocks).
+_delivery_block: contextvars.ContextVar[tuple[str, int] | None] = contextvars.ContextVar(
+    "modulith_delivery_block", default=None
+)
+
+
+@contextmanager
+def joinable_by_handler(alias: str) -> Iterator[None]:
+    """Inside: a use case's @atomic on `alias`, opened directly in the delivery's transaction,
+    joins it instead of nesting a savepoint in it (two round trips fewer per handler run).
+
+    A savepoint there would protect nothing: whatever the handler raises rolls back the whole
+    delivery (inbox row included) and is recorded for a retry. A handler that catches a use
+    case's exception and carries on leaves the transaction marked for rollback, and the
+    delivery treats that as a failure (modulith.delivery), never as a commit.
+    """
+    depth = len(transaction.get_connection(alias).atomic_blocks)
+    token = _delivery_block.set((alias, depth))
+    try:
+        yield
+    finally:
+        _delivery_block.reset(token)
+
+
+def _joins_delivery(alias: str) -> bool:
+    block = _delivery_block.get()
+    return (
+        block is not None
+        and block[0] == alias
+        and len(transaction.get_connection(alias).atomic_blocks) == block[1]
+    )
 
 
 class ContextDatabase:
@@ -38,7 +73,8 @@ class ContextDatabase:
 
         @wraps(function)
         def in_transaction(*args: P.args, **kwargs: P.kwargs) -> R:
-            with transaction.atomic(using=self.alias()):
+            alias = self.alias()
+            with transaction.atomic(using=alias, savepoint=not _joins_delivery(alias)):
                 return function(*args, **kwargs)
 
         return in_transaction

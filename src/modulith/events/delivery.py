@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from modulith.contexts.transactions import joinable_by_handler
 from modulith.events import statements
 from modulith.events.declaration import spec_for_type
 from modulith.events.envelope import Envelope, handling
@@ -32,6 +33,10 @@ logger = logging.getLogger(__name__)
 
 class PermanentError(Exception):
     """Raised by a handler when retrying cannot help: the delivery goes straight to dead letter."""
+
+
+class HandlerLeftTransactionBroken(RuntimeError):
+    """The handler returned, but something it caught left its transaction unable to commit."""
 
 
 class Outcome(enum.Enum):
@@ -89,7 +94,13 @@ def _deliver(
                 .get()
             )
             return Outcome.DEAD if status == InboxStatus.DEAD else Outcome.DUPLICATE
-        run_handler(subscription, envelope)
+        with joinable_by_handler(alias):
+            run_handler(subscription, envelope)
+        if transaction.get_connection(alias).needs_rollback:
+            # The handler swallowed an error of a use case that had joined this transaction.
+            raise HandlerLeftTransactionBroken(
+                f"{subscription.name} caught an error raised inside its transaction and went on"
+            )
     return Outcome.PROCESSED
 
 
