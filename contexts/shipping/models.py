@@ -11,6 +11,10 @@ from django.db import models
 from django.utils import timezone
 
 DEFAULT_CURRENCY = "EUR"
+# The currencies rates may be priced in: the quote endpoint's schema states them as an enum, and
+# the rate table cannot hold another (the column's choices and a check constraint), so the two
+# always agree.
+RATE_CURRENCIES = (DEFAULT_CURRENCY,)
 # A ZoneCountry with this code matches every country no other zone lists.
 ANY_COUNTRY = "*"
 
@@ -50,7 +54,11 @@ class Rate(models.Model):
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="rates")
     max_weight_grams = models.PositiveIntegerField()
     amount = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = models.CharField(max_length=3, default=DEFAULT_CURRENCY)
+    currency = models.CharField(
+        max_length=3,
+        default=DEFAULT_CURRENCY,
+        choices=[(currency, currency) for currency in RATE_CURRENCIES],
+    )
 
     class Meta:
         ordering = ["zone__code", "currency", "max_weight_grams"]
@@ -60,6 +68,10 @@ class Rate(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="rate_amount_not_negative"
+            ),
+            # The quote endpoint's schema lists RATE_CURRENCIES: no rate may be priced in another.
+            models.CheckConstraint(
+                condition=models.Q(currency__in=RATE_CURRENCIES), name="rate_currency_supported"
             ),
         ]
 

@@ -12,6 +12,7 @@ import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from contexts.catalog.rest.views import ProductCollectionView
 from modulith.http.authentication import Role
 from modulith.http.pagination import MAX_PAGE_SIZE
 from tests.inventory.factories import StockItemFactory
@@ -166,6 +167,24 @@ def test_an_invalid_limit_or_offset_is_a_400_problem_not_a_default(query: str) -
 
     name = query.split("=", 1)[0]
     assert error_fields(problem_of(response, 400)) == {name}
+
+
+@pytest.mark.parametrize(("path", "role"), EVERY_LIST)
+def test_an_unknown_query_parameter_is_a_400_problem_on_every_list(
+    path: str, role: str, tracked_sku: None
+) -> None:
+    response = clients.client_with_roles(role).get(path, {"limit": "5", "sort": "price"})
+
+    assert error_fields(problem_of(response, 400)) == {"sort"}
+
+
+def test_the_product_list_accepts_exactly_its_filters() -> None:
+    view = ProductCollectionView
+    assert set(view.query_parameter_names) == set(view.ProductFilter().fields)
+
+    response = APIClient().get("/api/catalog/products/", {"search": "tea", "min_price": "1"})
+
+    assert response.status_code == 200
 
 
 def test_the_largest_page_is_served() -> None:

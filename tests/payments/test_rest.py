@@ -42,10 +42,12 @@ def test_a_customer_saves_a_card_by_its_token(
     assert (method.customer_id, method.token) == (customer.id, "tok_visa")
 
 
-def test_an_unknown_token_is_a_field_error(client_for: ClientFor, customer: TokenPrincipal) -> None:
+def test_an_unknown_token_is_an_unprocessable_field_error(
+    client_for: ClientFor, customer: TokenPrincipal
+) -> None:
     response = client_for(customer).post(METHODS, {"token": "tok_nonsense"}, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert_problem_type(response)
     assert [error["field"] for error in response.json()["errors"]] == ["token"]
     assert not PaymentMethod.objects.exists()

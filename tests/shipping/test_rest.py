@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from pytest_django.fixtures import DjangoAssertNumQueries
 from rest_framework.test import APIClient
 
-from contexts.shipping.models import ShipmentStatus
+from contexts.shipping.models import Rate, ShipmentStatus, Zone
 from modulith.http.authentication import TokenPrincipal
 from tests.shipping.conftest import ClientFor
 from tests.shipping.factories import ShipmentFactory
@@ -192,6 +193,20 @@ def test_a_quote_beyond_every_band_is_unprocessable() -> None:
 
     assert response.status_code == 422
     assert response.json()["type"] == "/problems/no-shipping-rate"
+
+
+def test_a_currency_without_rates_is_refused_by_the_schema_and_the_rate_table() -> None:
+    response = APIClient().post(
+        QUOTES,
+        {"lines": [{"sku": "A", "quantity": 1, "weight_grams": 100}], "country": "DE",
+         "currency": "USD"},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    zone = Zone.objects.get(code="domestic")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Rate.objects.create(zone=zone, max_weight_grams=1000, amount="1.00", currency="USD")
 
 
 def test_a_quote_request_without_lines_is_a_field_error() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from modulith.http.authentication import Role
 from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsStaff
+from modulith.http.problems import ProblemError
 from modulith.http.views import TransitionView
 
 SKU_PATTERN = r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$"
@@ -36,6 +37,9 @@ SKU_PARAMETER = OpenApiParameter(
 PROBLEM_400 = schema_errors.INVALID_INPUT
 STAFF_ONLY = schema_errors.role_only(Role.STAFF)
 PROBLEM_404 = schema_errors.problem_response("No such product")
+PROBLEM_409_SKU_TAKEN = schema_errors.problem_response(
+    "A product with this sku exists (type /problems/sku-taken)"
+)
 
 
 def price_field(**kwargs: Any) -> serializers.DecimalField:
@@ -65,6 +69,8 @@ class ProductCollectionView(APIView):
     """GET lists products (public); POST creates one (staff)."""
 
     pagination_class = BoundedLimitOffsetPagination
+    # Beside limit and offset, the list accepts these (ProductFilter's fields) and no other.
+    query_parameter_names = ("search", "min_price", "max_price", "include_retired")
 
     class ProductFilter(serializers.Serializer):
         search = serializers.CharField(
@@ -73,11 +79,16 @@ class ProductCollectionView(APIView):
             max_length=200,
             help_text="Case-insensitive part of the name.",
         )
+        # A min_price above max_price is no error (a schema cannot compare two parameters):
+        # no price lies in that range, so the page is empty.
         min_price = serializers.DecimalField(
             max_digits=12, decimal_places=2, required=False, help_text="Lowest price, inclusive."
         )
         max_price = serializers.DecimalField(
-            max_digits=12, decimal_places=2, required=False, help_text="Highest price, inclusive."
+            max_digits=12,
+            decimal_places=2,
+            required=False,
+            help_text="Highest price, inclusive. Below min_price, nothing matches.",
         )
         include_retired = serializers.BooleanField(
             required=False, default=False, help_text="Staff only: list retired products too."
@@ -90,9 +101,6 @@ class ProductCollectionView(APIView):
             ]
             if blank:
                 raise ValidationError({name: ["A number is required."] for name in blank})
-            low, high = attrs.get("min_price"), attrs.get("max_price")
-            if low is not None and high is not None and low > high:
-                raise ValidationError({"max_price": ["Must not be lower than min_price."]})
             return attrs
 
     class ProductCreateInput(StrictInput):
@@ -141,7 +149,7 @@ class ProductCollectionView(APIView):
         summary="Create a product",
         description="Staff only. An active product is published (ProductPublished) at once.",
         request=ProductCreateInput,
-        responses={201: ProductOutput, 400: PROBLEM_400, **STAFF_ONLY},
+        responses={201: ProductOutput, 400: PROBLEM_400, 409: PROBLEM_409_SKU_TAKEN, **STAFF_ONLY},
     )
     def post(self, request: Request) -> Response:
         payload = self.ProductCreateInput(data=request.data)
@@ -149,7 +157,13 @@ class ProductCollectionView(APIView):
         try:
             product = services.product_create(**payload.validated_data)
         except services.ProductSkuTaken as taken:
-            raise ValidationError({"sku": [ErrorDetail(str(taken), code="unique")]}) from taken
+            # The catalog's state refuses it, not the request's shape: a conflict.
+            raise ProblemError(
+                status=status.HTTP_409_CONFLICT,
+                problem_type="/problems/sku-taken",
+                title="Sku taken",
+                detail=str(taken),
+            ) from taken
         return Response(ProductOutput(product).data, status=status.HTTP_201_CREATED)
 
 

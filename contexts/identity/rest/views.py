@@ -8,7 +8,7 @@ from typing import Any
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import AuthenticationFailed, NotFound, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,12 +18,23 @@ from rest_framework.views import APIView
 from contexts.identity import selectors, services
 from modulith.http.authentication import jwk_set, request_principal
 from modulith.http.inputs import StrictInput
+from modulith.http.problems import ProblemError, Unprocessable
 
 TAGS = ["identity"]
+NOT_ALL_DIGITS = r"^[^\x00]*[^0-9\x00][^\x00]*$"
 
 # Error responses these views answer beyond those modulith.http.openapi infers (it adds the body).
 THROTTLED = OpenApiResponse(description="Too many attempts; retry after Retry-After seconds.")
 BAD_CREDENTIALS = OpenApiResponse(description="No active account has this email and password.")
+EMAIL_TAKEN = OpenApiResponse(
+    description="An account with this email address exists (problem+json, type "
+    "/problems/email-taken)."
+)
+WEAK_PASSWORD = OpenApiResponse(
+    description="The password is one of the common passwords, or too close to the email "
+    "address or name: rules beyond what the schema can state (problem+json, type "
+    "/problems/unprocessable-input, the reasons under errors on password)."
+)
 BAD_REFRESH_TOKEN = OpenApiResponse(
     description="The refresh token is invalid, expired, already used or revoked."
 )
@@ -78,7 +89,8 @@ class RegisterView(CredentialsInBody):
             trim_whitespace=False,
             min_length=8,
             max_length=512,
-            validators=[RegexValidator(r"[^0-9]", "The password must not be all digits.")],
+            # One character that is not a digit, and no U+0000 anywhere (see NO_NUL_PATTERN).
+            validators=[RegexValidator(NOT_ALL_DIGITS, "The password must not be all digits.")],
             style={"input_type": "password"},
             help_text="At least 8 characters, not all digits, not a common password, not "
             "close to the email address or name.",
@@ -97,7 +109,7 @@ class RegisterView(CredentialsInBody):
         summary="Create a customer account",
         description="Log in afterwards with POST /api/identity/token/; no token is returned here.",
         request=Input,
-        responses={201: Output, 429: THROTTLED},
+        responses={201: Output, 409: EMAIL_TAKEN, 422: WEAK_PASSWORD, 429: THROTTLED},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
@@ -106,11 +118,15 @@ class RegisterView(CredentialsInBody):
         try:
             user = services.user_register(**data.validated_data)
         except services.EmailAlreadyRegistered as error:
-            raise ValidationError(
-                {"email": ["An account with this email address already exists."]}, code="unique"
+            # The state of the server, not the request's shape, refuses it: a conflict.
+            raise ProblemError(
+                status=status.HTTP_409_CONFLICT,
+                problem_type="/problems/email-taken",
+                title="Email address taken",
+                detail="An account with this email address already exists.",
             ) from error
         except services.WeakPassword as error:
-            raise ValidationError({"password": error.messages}, code="password_too_weak") from error
+            raise Unprocessable({"password": error.messages}, code="password_too_weak") from error
         return Response(self.Output(user).data, status=status.HTTP_201_CREATED)
 
 

@@ -21,13 +21,15 @@ MAX_KEY_LENGTH = 255
 
 def idempotency_key(request: Request) -> str:
     """The request's key; a missing, blank or over-long one is a 400 problem."""
-    key = request.headers.get(HEADER, "").strip()
+    # The length is checked before blanks are stripped, as the schema's maxLength counts them.
+    raw = request.headers.get(HEADER, "")
+    key = raw.strip()
     if not key:
         raise ValidationError(
             {HEADER: ["This header is required: send a unique value (a UUID) per order."]},
             code="required",
         )
-    if len(key) > MAX_KEY_LENGTH:
+    if len(raw) > MAX_KEY_LENGTH:
         raise ValidationError(
             {HEADER: [f"Ensure this header has no more than {MAX_KEY_LENGTH} characters."]},
             code="max_length",

@@ -36,8 +36,12 @@ PROBLEM_409_NOT_CANCELLABLE = OpenApiResponse(
 )
 PROBLEM_422 = OpenApiResponse(
     description=(
-        "This Idempotency-Key was already used for a request with a different body "
-        "(problem+json, type /problems/idempotency-key-reused)."
+        "A line names a sku the catalog does not have or no longer sells, or the products "
+        "are priced in different currencies, or no shipping rate serves the address: what "
+        "the catalog and the rates hold, which no schema can state (problem+json, type "
+        "/problems/unprocessable-input, with errors such as lines[0].sku). Or this "
+        "Idempotency-Key was already used for a request with a different body (type "
+        "/problems/idempotency-key-reused)."
     )
 )
 

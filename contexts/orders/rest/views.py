@@ -6,11 +6,9 @@ customer's order answers 404, not 403, so order ids cannot be probed.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -18,7 +16,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +27,7 @@ from contexts.orders.events import ShippingAddress
 from contexts.orders.rest import problems
 from contexts.orders.rest.idempotency import (
     HEADER,
+    MAX_KEY_LENGTH,
     REPLAYED_HEADER,
     fingerprint,
     idempotency_key,
@@ -37,10 +35,10 @@ from contexts.orders.rest.idempotency import (
 from contexts.orders.rest.serializers import OrderOutput, render_order
 from contexts.orders.selectors import OrderNotFound
 from modulith.http.authentication import request_principal
-from modulith.http.inputs import StrictInput
+from modulith.http.inputs import BoundedListField, StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsCustomer
-from modulith.http.problems import ProblemError
+from modulith.http.problems import ProblemError, Unprocessable
 from modulith.http.scope import Scope
 from modulith.http.views import ScopedDetailView, TransitionView
 
@@ -60,13 +58,13 @@ class OrderShippingAddressInput(StrictInput):
     line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     city = serializers.CharField(max_length=100)
     postal_code = serializers.CharField(max_length=20)
-    country = serializers.CharField(
-        min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. DE."
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$",
+        help_text="ISO 3166-1 alpha-2 code, e.g. DE.",
+        error_messages={"invalid": "Use the two-letter ISO 3166-1 code, e.g. DE."},
     )
 
     def validate_country(self, value: str) -> str:
-        if not re.fullmatch(r"[A-Za-z]{2}", value):
-            raise ValidationError("Use the two-letter ISO 3166-1 code, e.g. DE.")
         return value.upper()
 
 
@@ -76,29 +74,11 @@ class OrderCollectionView(APIView):
     pagination_class = BoundedLimitOffsetPagination
 
     class OrderPlaceInput(StrictInput):
-        lines: serializers.ListSerializer[Any] = serializers.ListSerializer(
-            child=OrderLineInput(), min_length=1, max_length=MAX_LINES
-        )
+        lines = BoundedListField(child=OrderLineInput(), min_length=1, max_length=MAX_LINES)
         shipping_address = OrderShippingAddressInput()
         payment_method_id = serializers.UUIDField(
             help_text="A payment method registered at POST /api/payments/methods/."
         )
-
-        def validate_lines(self, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
-            # One line per sku: merging duplicates silently could exceed the per-line cap
-            # without the client noticing, so they are refused.
-            first_index: dict[str, int] = {}
-            errors: list[dict[str, Any]] = []
-            for index, line in enumerate(lines):
-                first = first_index.setdefault(line["sku"], index)
-                errors.append(
-                    {}
-                    if first == index
-                    else {"sku": [f"Duplicate of lines[{first}]: put the total on one line."]}
-                )
-            if any(errors):
-                raise ValidationError(errors, code="duplicate_sku")
-            return lines
 
     # Placements are counted per customer (THROTTLE_ORDER_RATE): each one tries a card.
     throttle_scope = "order"
@@ -135,16 +115,17 @@ class OrderCollectionView(APIView):
             f"Requires an `{HEADER}` header (at most 255 characters, unique per order, e.g. a "
             "UUID). Retrying with the same key and body answers the first response again, with "
             f"`{REPLAYED_HEADER}: true`; the same key with another body is a 422. Each sku may "
-            "appear on one line only. A request refused with 400 stores nothing: its key stays "
-            "free."
+            "appear on one line only. A request refused with 400 or 422 stores nothing: its key "
+            "stays free."
         ),
         parameters=[
             OpenApiParameter(
                 HEADER,
-                OpenApiTypes.STR,
+                # Not blank: at least one character that is not white space.
+                {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": r"\S"},
                 OpenApiParameter.HEADER,
                 required=True,
-                description="Unique per order; at most 255 characters.",
+                description=f"Unique per order; at most {MAX_KEY_LENGTH} characters.",
             )
         ],
         request=OrderPlaceInput,
@@ -168,6 +149,7 @@ class OrderCollectionView(APIView):
         payload = self.OrderPlaceInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
+        refuse_duplicate_skus(data["lines"])
         order_request = services.OrderRequest(
             customer_id=principal.id,
             lines=tuple(
@@ -182,7 +164,7 @@ class OrderCollectionView(APIView):
                 request=order_request, claim=claim, render=render_order
             )
         except services.InvalidOrderRequest as invalid:
-            raise ValidationError(problems.field_errors(invalid.problems)) from invalid
+            raise Unprocessable(problems.field_errors(invalid.problems)) from invalid
         except services.IdempotencyKeyReused as reused:
             raise problems.idempotency_key_reused() from reused
         except services.IdempotentRequestInProgress as busy:
@@ -191,6 +173,23 @@ class OrderCollectionView(APIView):
         if placement.replayed:
             headers[REPLAYED_HEADER] = "true"
         return Response(placement.body, status=placement.status_code, headers=headers)
+
+
+def refuse_duplicate_skus(lines: list[dict[str, Any]]) -> None:
+    """One line per sku: merging duplicates silently could exceed the per-line cap without the
+    client noticing, so they are refused. A 422, as no schema can say that a property is unique
+    among a list's items."""
+    first_index: dict[str, int] = {}
+    errors: list[dict[str, Any]] = []
+    for index, line in enumerate(lines):
+        first = first_index.setdefault(line["sku"], index)
+        errors.append(
+            {}
+            if first == index
+            else {"sku": [f"Duplicate of lines[{first}]: put the total on one line."]}
+        )
+    if any(errors):
+        raise Unprocessable({"lines": errors}, code="duplicate_sku")
 
 
 @extend_schema_view(

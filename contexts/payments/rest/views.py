@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +19,7 @@ from modulith.http.authentication import Role, request_principal
 from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsCustomer
-from modulith.http.problems import ProblemError
+from modulith.http.problems import ProblemError, Unprocessable
 from modulith.http.views import ScopedDetailView, ScopedListView
 
 TAGS = ["payments"]
@@ -30,6 +29,11 @@ SIGNED_IN = schema_errors.signed_in(marked=False)
 CUSTOMERS_ONLY = schema_errors.role_only(Role.CUSTOMER, marked=False)
 PROBLEM_404 = schema_errors.problem_response(
     "No such payment among those the caller may see", marked=False
+)
+PROBLEM_422 = schema_errors.problem_response(
+    "The payment provider does not know this token, which no schema can state (type "
+    "/problems/unprocessable-input, the reason under errors on token)",
+    marked=False,
 )
 PROBLEM_503 = schema_errors.problem_response(
     "The payment provider is unavailable; retry later", marked=False
@@ -91,6 +95,7 @@ class PaymentMethodCollectionView(APIView):
             201: PaymentMethodOutput,
             400: PROBLEM_400,
             **CUSTOMERS_ONLY,
+            422: PROBLEM_422,
             503: PROBLEM_503,
         },
     )
@@ -102,7 +107,7 @@ class PaymentMethodCollectionView(APIView):
                 customer_id=request_principal(request).id, token=payload.validated_data["token"]
             )
         except UnknownToken as unknown:
-            raise ValidationError({"token": [str(unknown)]}) from unknown
+            raise Unprocessable({"token": [str(unknown)]}) from unknown
         except ProviderUnavailable as unavailable:
             raise provider_unavailable_problem() from unavailable
         return Response(PaymentMethodOutput(method).data, status=status.HTTP_201_CREATED)

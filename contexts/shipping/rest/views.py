@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contexts.shipping import api, selectors, services
-from contexts.shipping.models import DEFAULT_CURRENCY, Shipment
+from contexts.shipping.models import DEFAULT_CURRENCY, RATE_CURRENCIES, Shipment
 from modulith.http import schema_errors
 from modulith.http.authentication import Role
 from modulith.http.inputs import BoundedListField, StrictInput
@@ -38,7 +38,10 @@ PROBLEM_409 = schema_errors.problem_response(
 )
 PROBLEM_429 = schema_errors.TOO_MANY_REQUESTS
 PROBLEM_422 = schema_errors.problem_response(
-    "No rate covers this destination or weight", marked=False
+    "No rate covers this destination or the parcel's total weight (the sum over the lines, "
+    "which no schema can state; the default rates go up to 20 kg and serve every country), "
+    "type /problems/no-shipping-rate",
+    marked=False,
 )
 
 
@@ -197,11 +200,11 @@ class QuoteView(APIView):
             help_text="Destination, ISO 3166-1 alpha-2.",
             error_messages={"invalid": "Use a two-letter ISO 3166-1 country code."},
         )
-        currency = serializers.RegexField(
-            r"^[A-Z]{3}$",
+        currency = serializers.ChoiceField(
+            choices=RATE_CURRENCIES,
             required=False,
             default=DEFAULT_CURRENCY,
-            error_messages={"invalid": "Use an ISO 4217 code: three capital letters."},
+            help_text="The currencies rates are priced in.",
         )
 
     class QuoteOutput(serializers.Serializer):

@@ -14,10 +14,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import get_doc
 from rest_framework import serializers
@@ -26,6 +27,15 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 UNKNOWN_FIELD = "This field is not accepted."
 # A body of 100,000 unknown keys gets a short answer, not 100,000 errors.
 MAX_REPORTED_UNKNOWN_FIELDS = 10
+
+
+def refuse_unknown_query_parameters(query: Mapping[str, Any], accepted: Iterable[str]) -> None:
+    """A 400 naming the query parameters outside `accepted`: like unknown body fields, they are
+    refused rather than ignored, so a misspelt filter never silently lists everything."""
+    allowed = set(accepted)
+    unknown = sorted(name for name in query if name not in allowed)[:MAX_REPORTED_UNKNOWN_FIELDS]
+    if unknown:
+        raise ValidationError({name: [UNKNOWN_FIELD] for name in unknown}, code="invalid")
 
 
 class StrictInput(serializers.Serializer):
@@ -97,6 +107,29 @@ def decimal_pattern(field: serializers.DecimalField) -> str:
     if field.min_value is not None and Decimal(field.min_value) >= 0:
         return rf"^{unsigned}$"
     return rf"^-?{unsigned}$"
+
+
+# DRF's CharField refuses U+0000 in every string (PostgreSQL's text cannot store it); the schema
+# says so on every string a request may carry that has no stricter pattern of its own.
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
+class CharFieldExtension(OpenApiSerializerFieldExtension):
+    """A request's CharField: a string without U+0000, as DRF's ProhibitNullCharactersValidator
+    enforces. A field with a RegexValidator keeps that pattern (drf-spectacular writes it), which
+    must then refuse U+0000 itself. Answers keep drf-spectacular's schema."""
+
+    target_class = serializers.CharField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        has_pattern = "pattern" in schema or any(
+            isinstance(validator, RegexValidator) for validator in self.target.validators
+        )
+        if direction == "request" and schema.get("type") == "string" and not has_pattern:
+            schema["pattern"] = NO_NUL_PATTERN
+        return schema
 
 
 class DecimalStringExtension(OpenApiSerializerFieldExtension):

@@ -5,6 +5,9 @@ and passes an `offset` beyond 64 bits on to the database (a 500). Here a malform
 out-of-range value answers a 400 validation problem naming the parameter, a page holds at most
 MAX_PAGE_SIZE items, and the schema states both bounds.
 
+A list refuses query parameters it does not declare: `limit`, `offset` and the names in the view's
+`query_parameter_names` (its filters).
+
 `paginated_response` renders one page: the view keeps its `pagination_class` attribute, which
 drf-spectacular reads to describe the paged response, and its one domain call (the selector
 producing `items`) stays in the view.
@@ -23,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from modulith.http.inputs import refuse_unknown_query_parameters
 from modulith.http.representation import represent_many
 
 DEFAULT_PAGE_SIZE = 20
@@ -37,6 +41,14 @@ class BoundedLimitOffsetPagination(pagination.LimitOffsetPagination):
     default_limit = DEFAULT_PAGE_SIZE
     max_limit = MAX_PAGE_SIZE
     max_offset = MAX_OFFSET
+
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: APIView | None = None
+    ) -> list[Any] | None:
+        filters = getattr(view, "query_parameter_names", ())
+        accepted = (self.limit_query_param, self.offset_query_param, *filters)
+        refuse_unknown_query_parameters(request.query_params, accepted)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_limit(self, request: Request) -> int:
         return self._bounded(request, self.limit_query_param, 1, self.max_limit, self.default_limit)

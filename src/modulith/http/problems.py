@@ -51,6 +51,7 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 # Problem types. `about:blank` means "nothing beyond the HTTP status" (RFC 9457 section 4.2.1).
 BLANK = "about:blank"
 VALIDATION_ERROR = "/problems/validation-error"
+UNPROCESSABLE_INPUT = "/problems/unprocessable-input"
 NON_FIELD_ERRORS = "non_field_errors"
 
 # RFC 9110 renamed a few phrases that Python 3.11's HTTPStatus still spells the old way.
@@ -165,12 +166,31 @@ def _code_of(message: Any) -> str:
     return str(getattr(message, "code", None) or "invalid")
 
 
-def validation_problem(detail: Any) -> JsonResponse:
+class Unprocessable(exceptions.ValidationError):
+    """Input the schema allows that a rule beyond any schema refuses: a sku the catalog does not
+    have, a card token the provider does not know, a common password. Answered 422 with the same
+    `errors` as a validation problem, so that 400 keeps meaning "the schema forbids this"; every
+    operation that raises it documents its 422 and why.
+    """
+
+    status_code = 422
+
+
+def validation_problem(detail: Any, *, status: int = 400) -> JsonResponse:
     errors = validation_errors(detail)
     count = len(errors)
+    plural = "s" if count != 1 else ""
+    if status == Unprocessable.status_code:
+        return problem_response(
+            status,
+            f"The request has {count} value{plural} the server cannot accept; see errors.",
+            problem_type=UNPROCESSABLE_INPUT,
+            title="Unprocessable input",
+            errors=errors,
+        )
     return problem_response(
-        400,
-        f"The request has {count} invalid value{'s' if count != 1 else ''}; see errors.",
+        status,
+        f"The request has {count} invalid value{plural}; see errors.",
         problem_type=VALIDATION_ERROR,
         title="Invalid request",
         errors=errors,
@@ -218,7 +238,7 @@ def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Htt
 
     set_rollback()
     if isinstance(exc, exceptions.ValidationError):
-        return validation_problem(exc.detail)
+        return validation_problem(exc.detail, status=exc.status_code)
 
     headers = {}
     if getattr(exc, "auth_header", None):
