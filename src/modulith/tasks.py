@@ -22,10 +22,9 @@ from kombu.utils.json import dumps
 
 from modulith.events.envelope import Envelope
 from modulith.events.subscriptions import Subscription, get_subscription
+from modulith.ops.schedule import PURGE_TASK, RELAY_TASK
 
 DELIVER_TASK = "modulith.deliver"
-RELAY_TASK = "modulith.relay"
-PURGE_TASK = "modulith.purge"
 
 
 @shared_task(name=DELIVER_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)

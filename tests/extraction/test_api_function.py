@@ -11,7 +11,7 @@ import pytest
 from contexts.catalog import api as catalog_api
 from modulith.contexts.registry import all_contexts
 from modulith.remote import api_function
-from modulith.remote.functions import api_functions_of, describe
+from modulith.remote.registry import api_functions_of, describe
 from tests.catalog.factories import ProductFactory
 from tests.extraction.conftest import Remotes
 from tests.extraction.listeners import Listener

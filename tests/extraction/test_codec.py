@@ -16,12 +16,12 @@ from contexts.catalog import api as catalog_api
 from contexts.identity import api as identity_api
 from contexts.orders import api as orders_api
 from contexts.shipping import api as shipping_api
-from modulith.remote.codec import FunctionCodec, declared_exceptions, wire_type
-from modulith.remote.functions import describe
+from modulith.remote.codec import FunctionCodec, codec_for, declared_exceptions, wire_type
+from modulith.remote.registry import describe
 
 
 def codec_of(function: object) -> FunctionCodec:
-    return describe(function).codec  # type: ignore[arg-type]
+    return codec_for(describe(function).local)  # type: ignore[arg-type]
 
 
 def through_json(payload: object) -> object:

@@ -8,6 +8,7 @@ from importlib.util import find_spec
 from django.apps import AppConfig, apps
 
 from modulith.settings import modulith_setting
+from modulith.topology.placement import current_service
 
 INPROCESS = "inprocess"
 CELERY = "celery"
@@ -66,8 +67,6 @@ def all_contexts() -> list[ContextConfig]:
 
 def local_contexts() -> list[ContextConfig]:
     """The contexts this process's service hosts (every one without a topology)."""
-    from modulith.topology.guard import current_service
-
     view = current_service()
     if view is None:
         return all_contexts()

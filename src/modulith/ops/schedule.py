@@ -13,17 +13,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.apps import apps
 from django.db import connections, router
 
 from modulith.contexts.registry import all_contexts
 from modulith.settings import modulith_setting
-from modulith.tasks import PURGE_TASK, RELAY_TASK
+from modulith.topology.placement import Placement, current_service
 
-if TYPE_CHECKING:
-    from modulith.topology.placement import Placement
+# The kernel's periodic tasks (modulith.tasks), by the names beat's schedule and queued messages
+# know them by: a task's name must stay the same wherever its code moves.
+RELAY_TASK = "modulith.relay"
+PURGE_TASK = "modulith.purge"
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +125,6 @@ def kernel_periodic_jobs(*, prefix: str = "", queue: str | None = None) -> list[
 def periodic_jobs(placement: Placement | None = None) -> list[PeriodicJob]:
     """Every periodic job of the deployment: per service, the relay and purge of its database on
     its first queue; per context, its own jobs on its queue (the current placement by default)."""
-    from modulith.topology.guard import current_service
-
     view = current_service()
     if placement is None and view is not None:
         placement = view.placement

@@ -26,10 +26,11 @@ from modulith.architecture.rules import cite
 from modulith.events.envelope import current_correlation_id
 from modulith.http.correlation import HEADER as CORRELATION_HEADER
 from modulith.remote.breakers import breaker_for
+from modulith.remote.codec import codec_for
 from modulith.remote.credentials import service_authorization
 from modulith.remote.errors import RemoteApiUnavailable, RemoteCallInTransaction
-from modulith.remote.functions import ApiFunction
 from modulith.remote.protocol import EXCEPTION_STATUS, endpoint, exception_problem_type
+from modulith.remote.registry import ApiFunction
 from modulith.remote.settings import remote_service, remote_settings
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def call_remote(spec: ApiFunction, base_url: str, arguments: dict[str, Any]) -> 
     """Call `spec` at `base_url`: its decoded result, or its declared exception raised again.
     Raises RemoteApiUnavailable and RemoteCallInTransaction."""
     _refuse_inside_transaction(spec)
-    body = spec.codec.encode_arguments(arguments)
+    body = codec_for(spec.local).encode_arguments(arguments)
     breaker = breaker_for(spec.context)
     retry_after = breaker.retry_after()
     if retry_after is not None:
@@ -101,7 +102,7 @@ def _exchange(spec: ApiFunction, url: str, body: bytes) -> _Outcome:
     )
     if response.status_code == httpx.codes.OK:
         try:
-            return _Outcome(value=spec.codec.decode_result(response.content))
+            return _Outcome(value=codec_for(spec.local).decode_result(response.content))
         except ValidationError as error:
             raise _unavailable(
                 spec, f"POST {url} answered a result that does not match the declared type"
@@ -133,7 +134,7 @@ def _declared_exception(spec: ApiFunction, response: httpx.Response) -> Exceptio
     if not isinstance(name, str) or problem.get("type") != exception_problem_type(spec, name):
         return None
     try:
-        return spec.codec.decode_exception(payload)
+        return codec_for(spec.local).decode_exception(payload)
     except ValidationError:
         return None
 

@@ -18,7 +18,7 @@ import inspect
 import operator
 import sys
 from collections.abc import Callable, Collection, Iterable
-from functools import reduce
+from functools import cache, reduce
 from types import ModuleType, UnionType
 from typing import Any, NotRequired, Union, get_args, get_origin, get_type_hints
 
@@ -95,6 +95,13 @@ class FunctionCodec:
 
 
 # --- Declared exceptions ------------------------------------------------------------------------
+
+
+@cache
+def codec_for(function: Callable[..., Any]) -> FunctionCodec:
+    """The codec of an api function's local implementation, built on its first remote call:
+    its type hints may name classes its module defines after the function."""
+    return FunctionCodec(function)
 
 
 def declared_exceptions(module: ModuleType) -> dict[str, type[Exception]]:

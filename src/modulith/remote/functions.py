@@ -1,4 +1,4 @@
-"""@api_function: the mark on a context's public api functions, and the registry of them.
+"""@api_function: the mark on a context's public api functions (kept by modulith.remote.registry).
 
 The mark decides at each call where the function runs: here, or in the process CONTEXT_REMOTES
 names for its context. Which context a function belongs to, and its codec, are worked out on
@@ -9,48 +9,20 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from functools import cached_property, wraps
+from functools import wraps
 from importlib import import_module
 from importlib.util import find_spec
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
-from modulith.contexts.registry import UnknownContextError, context_of_module, get_context
+from modulith.contexts.registry import UnknownContextError, get_context
 from modulith.guards import check_api_result
+from modulith.remote.registry import ApiFunction, register, registered
 from modulith.remote.settings import remote_url
-
-if TYPE_CHECKING:
-    from modulith.remote.codec import FunctionCodec
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 API_MODULE = "api"
-
-
-class ApiFunction:
-    """One public api function: its local implementation, its context, and how calls travel."""
-
-    def __init__(self, function: Callable[..., Any]) -> None:
-        self.local = function
-        self.module = function.__module__
-        self.name = function.__name__
-
-    @cached_property
-    def context(self) -> str:
-        return context_of_module(self.module).label
-
-    @property
-    def qualified_name(self) -> str:
-        return f"{self.context}.{self.name}"
-
-    @cached_property
-    def codec(self) -> FunctionCodec:
-        from modulith.remote.codec import FunctionCodec
-
-        return FunctionCodec(self.local)
-
-
-_registry: dict[tuple[str, str], ApiFunction] = {}
 
 
 def api_function(function: Callable[P, R]) -> Callable[P, R]:
@@ -63,8 +35,7 @@ def api_function(function: Callable[P, R]) -> Callable[P, R]:
     remotely raises RemoteApiUnavailable.
     """
     _require_keyword_only(function)
-    spec = ApiFunction(function)
-    _registry[(spec.module, spec.name)] = spec
+    spec = register(function)
 
     @wraps(function)
     def call(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -73,7 +44,8 @@ def api_function(function: Callable[P, R]) -> Callable[P, R]:
             result = function(*args, **kwargs)
             check_api_result(spec.qualified_name, result)
             return result
-        from modulith.remote.client import call_remote  # httpx & co. only where calls are remote
+        # httpx & co. are imported only by processes that call another service.
+        from modulith.remote.client import call_remote
 
         return cast(R, call_remote(spec, url, dict(kwargs)))
 
@@ -94,19 +66,6 @@ def _require_keyword_only(function: Callable[..., Any]) -> None:
         )
 
 
-def describe(function: Callable[..., Any]) -> ApiFunction:
-    """The ApiFunction behind a marked function (or its local implementation)."""
-    spec = _registry.get((function.__module__, function.__name__))
-    if spec is None:
-        raise LookupError(f"{function.__module__}.{function.__name__} is not an @api_function.")
-    return spec
-
-
-def api_functions_of(module: str) -> dict[str, ApiFunction]:
-    """The marked functions of an (imported) module, by name."""
-    return {name: spec for (owner, name), spec in _registry.items() if owner == module}
-
-
 def served_function(context: str, name: str) -> ApiFunction | None:
     """The api function `name` of `context` if this process serves that context, else None."""
     try:
@@ -119,4 +78,4 @@ def served_function(context: str, name: str) -> ApiFunction | None:
     if find_spec(module) is None:
         return None
     import_module(module)  # registers its functions, if nothing has imported it yet
-    return _registry.get((module, name))
+    return registered(module, name)

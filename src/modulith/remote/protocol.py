@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from modulith.remote.functions import ApiFunction
+from modulith.remote.registry import ApiFunction
 
 # config/urls.py mounts modulith.remote.urls here.
 ROUTE_PREFIX = "internal/api"

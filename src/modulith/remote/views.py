@@ -20,9 +20,11 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from modulith.http.problems import ProblemError, validation_error
+from modulith.remote.codec import codec_for
 from modulith.remote.credentials import IsService, ServiceTokenAuthentication, service_jwk_set
-from modulith.remote.functions import ApiFunction, served_function
+from modulith.remote.functions import served_function
 from modulith.remote.protocol import EXCEPTION_STATUS, exception_problem_type
+from modulith.remote.registry import ApiFunction
 
 
 class InternalApiView(APIView):
@@ -37,15 +39,16 @@ class InternalApiView(APIView):
         spec = served_function(context, function)
         if spec is None:
             raise NotFound(f"This process serves no api function {context}.{function}.")
+        codec = codec_for(spec.local)
         try:
-            arguments = spec.codec.decode_arguments(request.body)
+            arguments = codec.decode_arguments(request.body)
         except ValidationError as invalid:
             raise _invalid_arguments(invalid) from None
         try:
             result = spec.local(**arguments)
-        except spec.codec.declared_classes as raised:
+        except codec.declared_classes as raised:
             raise _declared_problem(spec, raised) from raised
-        return HttpResponse(spec.codec.encode_result(result), content_type="application/json")
+        return HttpResponse(codec.encode_result(result), content_type="application/json")
 
 
 class ServiceKeySetView(APIView):
@@ -71,7 +74,7 @@ def _invalid_arguments(invalid: ValidationError) -> Exception:
 
 
 def _declared_problem(spec: ApiFunction, raised: Exception) -> ProblemError:
-    payload = spec.codec.encode_exception(raised)
+    payload = codec_for(spec.local).encode_exception(raised)
     assert payload is not None  # raised is an instance of a declared class
     return ProblemError(
         status=EXCEPTION_STATUS,

@@ -26,8 +26,11 @@ from django.apps import apps
 from django.conf import settings
 from django.core import checks
 
+from modulith.contexts.registry import all_contexts
+from modulith.events.subscriptions import all_subscriptions
+from modulith.ops.schedule import periodic_jobs
 from modulith.topology.model import TopologyError
-from modulith.topology.placement import Placement, ServiceView, queue_of
+from modulith.topology.placement import Placement, ServiceView, current_service, queue_of
 
 
 @dataclass(frozen=True)
@@ -93,9 +96,6 @@ def _api_problems(
 
 
 def _queue_problems(placement: Placement) -> Iterator[Problem]:
-    from modulith.events.subscriptions import all_subscriptions
-    from modulith.ops.schedule import periodic_jobs
-
     consumed = {queue for view in placement.views for queue in view.queues}
     for subscription in all_subscriptions():
         queue = queue_of(subscription.context_label)
@@ -211,8 +211,9 @@ def _process_problems(view: ServiceView, environ: Mapping[str, str]) -> Iterator
 
 def api_call_graph() -> dict[str, set[str]]:
     """Context -> the contexts whose api it imports (the real import graph)."""
+    # Building the import graph needs grimp, which no running service needs: it is imported
+    # only by the commands that draw or check the graph.
     from modulith.architecture.graph import api_imports, build_import_graph
-    from modulith.contexts.registry import all_contexts
 
     packages = {context.name: context.label for context in all_contexts()}
     roots = {name.split(".", 1)[0] for name in packages}
@@ -225,8 +226,6 @@ def api_call_graph() -> dict[str, set[str]]:
 @checks.register("modulith")
 def check_current_topology(**_: object) -> list[checks.CheckMessage]:
     """manage.py check: the current topology's structural rules (modulith.topology.E001)."""
-    from modulith.topology.guard import current_service
-
     view = current_service()
     if view is None:
         return []

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from modulith.ops.schedule import periodic_jobs
 from modulith.topology.placement import Placement, ServiceView
 
 
@@ -21,8 +22,6 @@ def service_routes(view: ServiceView) -> list[str]:
 
 def service_jobs(view: ServiceView) -> list[dict[str, Any]]:
     """The periodic jobs whose work runs in this service (beat sends them to its queues)."""
-    from modulith.ops.schedule import periodic_jobs
-
     queues = set(view.queues)
     return [
         {"name": job.name, "task": job.task, "every_seconds": job.every_seconds, "queue": job.queue}

@@ -11,20 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
 from modulith.contexts.routing import ContextDatabaseRouter
-from modulith.topology.placement import ServiceView
+from modulith.topology.placement import ServiceView, current_service
 
 
 class ContextNotHostedHere(RuntimeError):
     """Database access to an app whose tables live in another service's database."""
-
-
-def current_service() -> ServiceView | None:
-    """This process's view of the topology (settings.TOPOLOGY_SERVICE); None: no topology."""
-    view = getattr(settings, "TOPOLOGY_SERVICE", None)
-    return view if isinstance(view, ServiceView) else None
 
 
 def not_hosted_message(view: ServiceView, app_label: str, doing: str) -> str:

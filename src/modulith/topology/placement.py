@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from modulith.topology.model import Service, Topology, TopologyError
 
 # The queue a context's subscriptions and periodic jobs go to (ContextConfig.queue).
@@ -172,3 +174,9 @@ def place(
         home=home,
         beat=beat_service.name if beat_service is not None else home,
     )
+
+
+def current_service() -> ServiceView | None:
+    """This process's view of the topology (settings.TOPOLOGY_SERVICE); None: no topology."""
+    view = getattr(settings, "TOPOLOGY_SERVICE", None)
+    return view if isinstance(view, ServiceView) else None

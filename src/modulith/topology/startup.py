@@ -9,9 +9,8 @@ from django.contrib import admin
 
 from modulith.contexts.registry import all_contexts
 from modulith.topology.checks import startup_problems
-from modulith.topology.guard import current_service
 from modulith.topology.model import TopologyError
-from modulith.topology.placement import place
+from modulith.topology.placement import current_service, place
 
 
 def verify_installed_contexts() -> None:

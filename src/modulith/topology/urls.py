@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path
 
 from modulith.http.problems import problem_response
-from modulith.topology.guard import current_service
+from modulith.topology.placement import current_service
 
 MISDIRECTED = 421
 

@@ -18,7 +18,7 @@ from typing import Any, get_args, get_type_hints
 from modulith.architecture.boundaries.findings import Finding, finding
 from modulith.architecture.boundaries.source import ModuleSource
 from modulith.contexts.registry import ContextConfig
-from modulith.remote.functions import api_functions_of
+from modulith.remote.registry import api_functions_of
 
 API_MODULE = "api"
 

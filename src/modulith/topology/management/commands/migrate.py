@@ -12,7 +12,8 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.core.management.commands.migrate import Command as DjangoMigrateCommand
 
-from modulith.topology.guard import current_service, not_hosted_message
+from modulith.topology.guard import not_hosted_message
+from modulith.topology.placement import current_service
 
 
 class Command(DjangoMigrateCommand):

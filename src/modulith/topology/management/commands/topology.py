@@ -20,9 +20,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from modulith.contexts.registry import all_contexts
 from modulith.topology.checks import Problem, all_problems, api_call_graph
 from modulith.topology.describe import describe_placement, markdown_table, mermaid
-from modulith.topology.guard import current_service
 from modulith.topology.model import TopologyError, available_topologies, load_topology
-from modulith.topology.placement import Placement, ServiceView, place
+from modulith.topology.placement import Placement, ServiceView, current_service, place
 
 
 class Command(BaseCommand):
