@@ -41,7 +41,7 @@ def joinable_by_handler(alias: str) -> Iterator[None]:
     A savepoint there would protect nothing: whatever the handler raises rolls back the whole
     delivery (inbox row included) and is recorded for a retry. A handler that catches a use
     case's exception and carries on leaves the transaction marked for rollback, and the
-    delivery treats that as a failure (modulith.delivery), never as a commit.
+    delivery treats that as a failure (modulith.events.delivery), never as a commit.
     """
     depth = len(transaction.get_connection(alias).atomic_blocks)
     token = _delivery_block.set((alias, depth))
