@@ -38,17 +38,17 @@ def production_environment() -> dict[str, str]:
     return environment
 
 
+def deploy_check(environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
 def test_the_deploy_check_finds_no_issue_in_a_production_environment() -> None:
     environment = production_environment()
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = deploy_check(environment)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
@@ -57,14 +57,19 @@ def test_the_deploy_check_finds_no_issue_in_a_production_environment() -> None:
 def test_the_deploy_check_flags_debug_left_on() -> None:
     environment = production_environment() | {"DEBUG": "true"}
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = deploy_check(environment)
 
     assert result.returncode != 0
     assert "security.W018" in result.stderr
+
+
+def test_the_deploy_check_flags_plain_http_left_on() -> None:
+    """PLAIN_HTTP is for `make up` on one machine: a production environment that keeps it gets
+    told about the cookies, the redirect and HSTS it gives up."""
+    environment = production_environment() | {"PLAIN_HTTP": "true"}
+
+    result = deploy_check(environment)
+
+    assert result.returncode != 0
+    for warning in ("security.W012", "security.W016", "security.W008", "security.W004"):
+        assert warning in result.stderr
