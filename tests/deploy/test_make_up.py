@@ -1,7 +1,8 @@
-"""`make up`'s entry point (python -m deploy.up start), as a user runs it: the purchase flow
-through the gateway it prints, for the monolith and for payments extracted; Ctrl-C (SIGINT to its
-process group, as a terminal sends it) stops every process, and `down --drop` removes what it
-made. The emails are read from the mail catcher's API: they really went over SMTP.
+"""`make up`'s entry point (python -m deploy.up start), as a user runs it: the admin's log-in and
+the purchase flow through the gateway it prints, for the monolith and for payments extracted;
+Ctrl-C (SIGINT to its process group, as a terminal sends it) stops every process, and
+`down --drop` removes what it made. The emails are read from the mail catcher's API: they
+really went over SMTP.
 
 PostgreSQL only, with RabbitMQ, Redis and nginx: the PostgreSQL pass of `make test` runs it.
 """
