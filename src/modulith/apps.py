@@ -8,8 +8,10 @@ class ModulithConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the system checks (modulith.E0xx) and the Celery tasks.
+        # Importing registers the system checks (modulith.E0xx), the Celery tasks and the event
+        # transports. Here, not at the top: they import models, which need the app registry.
         from modulith import checks, guards, tasks  # noqa: F401
+        from modulith.events.transports import celery, inprocess  # noqa: F401
         from modulith.ops.schedule import ensure_schedule_after_migrate
 
         # After migrate (beat's tables exist by then) the periodic jobs are put in place.

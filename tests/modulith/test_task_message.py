@@ -19,7 +19,8 @@ import pytest
 from celery import current_app
 
 from modulith.events.subscriptions import get_subscription
-from modulith.tasks import DELIVER_TASK, deliver_task, enqueue_delivery, producer_for_batch
+from modulith.events.transports.celery import DELIVER_TASK, enqueue_delivery, producer_for_batch
+from modulith.tasks import deliver_task
 from modulith.testing import make_envelope
 from tests.modulith.conftest import LISTENER_QUEUE, modulith_overrides
 from tests.modulith.contexts.sample.events import ThingNoted

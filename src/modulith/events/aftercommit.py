@@ -16,8 +16,9 @@ from functools import partial
 from django.db import transaction
 
 from modulith.contexts.registry import INPROCESS
+from modulith.events.bookkeeping import mark_dispatched_safely, release_safely
 from modulith.events.delivery import Outcome, deliver
-from modulith.events.dispatch import Sender, mark_dispatched_safely, release_safely, sending
+from modulith.events.dispatch import Sender, sending
 from modulith.events.envelope import Envelope
 from modulith.events.marks import pending_marks
 

@@ -27,6 +27,7 @@ import time
 
 from django.db import close_old_connections, connections
 
+from modulith.events.bookkeeping import mark_dispatched_safely
 from modulith.settings import kernel_settings
 
 logger = logging.getLogger(__name__)
@@ -101,8 +102,6 @@ class PendingMarks:
 
 
 def _write(alias: str, event_ids: list[str]) -> None:
-    from modulith.events.dispatch import mark_dispatched_safely
-
     mark_dispatched_safely(alias, event_ids)
 
 

@@ -15,7 +15,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from modulith.events.dispatch import bookkeeping, sending
+from modulith.events.bookkeeping import bookkeeping
+from modulith.events.dispatch import sending
 from modulith.events.envelope import Envelope
 from modulith.events.subscriptions import UnknownSubscriptionError, get_subscription
 from modulith.models import InboxMessage, InboxStatus
