@@ -1,4 +1,4 @@
-"""App CPU per request of the HTTP rows of `make bench`, measured so that load does not move it.
+"""App CPU per request of the HTTP rows of `make bench`, measured so that load moves it little.
 
     python bench/httpcpu.py                      # the shop and the baseline, side by side
     BENCH_PROFILE=post python bench/httpcpu.py   # and cProfile the shop's row (post, catalog,
@@ -15,7 +15,10 @@ gunicorn with the harness's flags and the RSS of their workers is read after the
 
 Environment: BENCH_POSTGRES, BENCH_NAME, BENCH_REDIS_URL as for bench/sidebyside.py (this script
 drops and creates shop_<name>_cpushop and shop_<name>_cpubase); BENCH_CPU_REQUESTS [200],
-BENCH_CPU_ROUNDS [5], BENCH_PROFILE [none], BENCH_PROFILE_OUT (a file for the profile's
+BENCH_CPU_ROUNDS [5], BENCH_CPU_WARM_UP [50; 10 with BENCH_INSTRUCTIONS], BENCH_ROW [every row],
+BENCH_INSTRUCTIONS [off]: instructions per request from callgrind instead of CPU time (each row
+of each side in a process of its own, twice, with BENCH_CPU_REQUESTS and three times as many
+requests; slow), BENCH_PROFILE [none], BENCH_PROFILE_OUT (a file for the profile's
 stats, to read with pstats); BENCH_SPY [none]: a row to serve alone under py-spy, whose
 collapsed stacks go to BENCH_SPY_OUT [/tmp/httpcpu-<row>.txt].
 """
@@ -25,6 +28,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -39,9 +43,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 REQUESTS = int(os.environ.get("BENCH_CPU_REQUESTS", "200"))
 ROUNDS = int(os.environ.get("BENCH_CPU_ROUNDS", "5"))
-WARM_UP = 50
+# Instructions instead of CPU time: each row is served by its own process under callgrind,
+# twice (BENCH_CPU_REQUESTS and three times as many requests), and the difference divided.
+INSTRUCTIONS = os.environ.get("BENCH_INSTRUCTIONS", "") not in ("", "0", "false")
+WARM_UP = int(os.environ.get("BENCH_CPU_WARM_UP", "10" if INSTRUCTIONS else "50"))
 PROFILE = os.environ.get("BENCH_PROFILE", "")
 SPY = os.environ.get("BENCH_SPY", "")
+ONLY_ROW = os.environ.get("BENCH_ROW", "")
 ROWS = ("post", "catalog", "order")
 
 
@@ -173,7 +181,7 @@ def side_main(side: str) -> None:
     django.setup()
     client = Client(get_wsgi_application())
     requests = (shop_requests if side == "shop" else baseline_requests)(client)
-    rows = (SPY,) if side == "shop" and SPY else ROWS
+    rows = (SPY,) if side == "shop" and SPY else (ONLY_ROW,) if ONLY_ROW else ROWS
     figures = {row: cpu_per_request(requests[row]) for row in rows}
     if side == "shop" and PROFILE:
         profile(requests[PROFILE])
@@ -200,6 +208,36 @@ def run_side(side: str, env: Mapping[str, str], cwd: Path) -> dict[str, list[flo
     )
     # The last JSON line: py-spy prints its own summary after the child's.
     return json.loads([line for line in result.stdout.splitlines() if line.startswith("{")][-1])
+
+
+def instructions_per_request(side: str, env: Mapping[str, str], cwd: Path) -> dict[str, float]:
+    """Instructions one request of each row executes (callgrind), the process's start-up and
+    warm-up cancelled out by the difference of two runs."""
+    figures = {}
+    for row in ROWS:
+        counts = []
+        for requests in (REQUESTS, 3 * REQUESTS):
+            command = [
+                "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                sys.executable, str(Path(__file__).resolve()), side,
+            ]  # fmt: skip
+            result = subprocess.run(
+                command,
+                cwd=cwd,
+                env={
+                    **os.environ,
+                    **env,
+                    "BENCH_ROW": row,
+                    "BENCH_CPU_ROUNDS": "1",
+                    "BENCH_CPU_REQUESTS": str(requests),
+                },
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            counts.append(int(re.findall(r"Collected : (\d+)", result.stderr)[-1]))
+        figures[row] = (counts[1] - counts[0]) / (2 * REQUESTS)
+    return figures
 
 
 def worker_rss(shop_env: dict[str, str], baseline_env: dict[str, str]) -> dict[str, float]:
@@ -258,12 +296,21 @@ def main() -> None:
             f" up; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
             flush=True,
         )
-        figures = {
-            "shop": run_side("shop", {**shop, "DJANGO_SETTINGS_MODULE": "config.settings"}, ROOT),
-            "baseline": run_side(
-                "baseline", {**baseline, "DJANGO_SETTINGS_MODULE": "baseline.settings"}, BENCH
-            ),
+        sides = {
+            "shop": ({**shop, "DJANGO_SETTINGS_MODULE": "config.settings"}, ROOT),
+            "baseline": ({**baseline, "DJANGO_SETTINGS_MODULE": "baseline.settings"}, BENCH),
         }
+        if INSTRUCTIONS:
+            counted = {side: instructions_per_request(side, *sides[side]) for side in sides}
+            print(f"\n{'row':<44} {'shop':>20} {'baseline':>20}  ratio  (instructions)")
+            for row in ROWS:
+                shop_count, base_count = counted["shop"][row], counted["baseline"][row]
+                print(
+                    f"{row:<44} {shop_count:>20,.0f} {base_count:>20,.0f}"
+                    f"  {shop_count / base_count:4.1f}x"
+                )
+            return
+        figures = {side: run_side(side, *sides[side]) for side in sides}
         labels = {
             "post": "POST /api/orders/ vs one-INSERT POST",
             "catalog": "GET /api/catalog/products/ vs constant GET",
