@@ -8,6 +8,7 @@ The public names are imported lazily so that importing `modulith` never touches 
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -39,6 +40,4 @@ _LOCATIONS = {
 def __getattr__(name: str) -> Any:
     if name not in _LOCATIONS:
         raise AttributeError(f"module 'modulith' has no attribute {name!r}")
-    from importlib import import_module
-
     return getattr(import_module(_LOCATIONS[name]), name)

@@ -18,6 +18,7 @@ from importlib.util import find_spec
 from types import ModuleType
 from typing import Any
 
+from celery import current_app
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from modulith.architecture.graph import ApiImport, api_imports, build_import_graph
@@ -226,8 +227,7 @@ def _celery_tasks() -> list[tuple[str, CeleryTask]]:
     celery.current_app is the app config/celery.py created (Celery makes the newest app the
     current one), reached without importing config, which modulith must not do.
     """
-    from celery import current_app as app
-
+    app = current_app
     # autodiscover_tasks() is lazy: this imports every installed app's tasks module now.
     app.loader.import_default_modules()
     found = []

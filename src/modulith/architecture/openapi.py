@@ -18,6 +18,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+
 Schema = dict[str, Any]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -29,9 +32,6 @@ DEFAULT_API_VERSION = 1
 
 def generate_project_schema() -> Schema:
     """The whole project's schema as drf-spectacular serves it, as plain JSON types."""
-    from drf_spectacular.generators import SchemaGenerator
-    from drf_spectacular.renderers import OpenApiJsonRenderer
-
     schema = SchemaGenerator().get_schema(request=None, public=True)
     rendered = OpenApiJsonRenderer().render(schema, renderer_context={})
     loaded: Schema = json.loads(rendered)

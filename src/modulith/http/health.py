@@ -25,6 +25,7 @@ from django.db import connections
 from django.db.utils import load_backend
 from django.http import HttpResponseBase
 from drf_spectacular.utils import extend_schema
+from kombu import Connection
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -81,8 +82,6 @@ def check_cache(alias: str) -> None:
 
 def check_broker(url: str) -> None:
     """Connect to the Celery broker once, without kombu's retry loop."""
-    from kombu import Connection
-
     with Connection(
         url,
         connect_timeout=CHECK_TIMEOUT,

@@ -28,6 +28,7 @@ import socket
 import uuid
 from typing import Any, Protocol
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django_celery_beat.schedulers import DatabaseScheduler
@@ -76,8 +77,6 @@ class RedisLease:
     """
 
     def __init__(self, url: str, *, key: str, ttl: float, token: str | None = None) -> None:
-        import redis
-
         self.key = key
         self.ttl = ttl
         self.token = token or lease_token()

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import override_settings
 
 from modulith import guards
@@ -49,8 +50,6 @@ def event_transports() -> Iterator[Callable[..., None]]:
     overrides: list[override_settings] = []
 
     def switch(**transports: str) -> None:
-        from django.conf import settings as django_settings
-
         modulith = dict(getattr(django_settings, "MODULITH", {}))
         modulith["CONTEXT_TRANSPORTS"] = {**modulith.get("CONTEXT_TRANSPORTS", {}), **transports}
         override = override_settings(MODULITH=modulith)

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from modulith.contexts.registry import all_contexts
 from modulith.topology.checks import Problem, all_problems, api_call_graph
 from modulith.topology.describe import describe_placement, markdown_table, mermaid
+from modulith.topology.gateway import render_nginx
 from modulith.topology.model import TopologyError, available_topologies, load_topology
 from modulith.topology.placement import Placement, ServiceView, current_service, place
 
@@ -111,8 +112,6 @@ class Command(BaseCommand):
             raise CommandError(f"{failed} topolog{'y' if failed == 1 else 'ies'} cannot run.")
 
     def _gateway(self, name: str | None, output: str | None, listen: int) -> None:
-        from modulith.topology.gateway import render_nginx
-
         text = render_nginx(
             _placement(name),
             listen=listen,
