@@ -109,6 +109,13 @@ def test_the_internal_api_is_a_404_problem(gateway: str) -> None:
     problem_of(requests.get(f"{gateway}/internal/anything", timeout=10), 404)
 
 
+def test_trace_which_nginx_refuses_is_the_services_405_problem_with_allow(gateway: str) -> None:
+    response = requests.request("TRACE", f"{gateway}/api/shipping/quotes/", timeout=10)
+
+    problem_of(response, 405)
+    assert "POST" in response.headers["Allow"].replace(" ", "").split(",")
+
+
 def test_a_malformed_request_is_a_400_problem(gateway: str) -> None:
     status, content_type, body = raw_request(gateway, b"GARBAGE\r\n\r\n")
 

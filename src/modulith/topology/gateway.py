@@ -57,12 +57,14 @@ def render_nginx(
             "    }",
         ]
     locations = []
+    services_by_prefix = []
     for context, host in placement.hosts.items():
         locations += [
             f"        location /api/{context}/ {{",
             f"            proxy_pass http://svc_{host.replace('-', '_')};",
             "        }",
         ]
+        services_by_prefix.append(f"        ~^/api/{context}/ svc_{host.replace('-', '_')};")
     home = placement.home.replace("-", "_")
     too_large = f"The request body is larger than {max_body_bytes} bytes."
     unavailable = "The service behind this path did not answer; try again later."
@@ -108,6 +110,12 @@ def render_nginx(
         "",
         *upstreams,
         "",
+        "    # The service behind a request's path, for the answer to a method nginx refuses.",
+        "    map $request_uri $gateway_service {",
+        *services_by_prefix,
+        f"        default svc_{home};",
+        "    }",
+        "",
         "    server {",
         f"        listen {listen};",
         "",
@@ -121,6 +129,14 @@ def render_nginx(
         *_problem_page(414, "URI Too Long", uri_too_long),
         *_problem_page(431, "Request Header Fields Too Large", header_too_large, codes="494"),
         *_problem_page(503, "Service Unavailable", unavailable, codes="502 504"),
+        "        # nginx refuses TRACE itself (405) without saying which methods the resource",
+        "        # allows; the service behind the path answers instead: a 405 problem with Allow.",
+        "        error_page 405 = /_gateway/method-not-allowed;",
+        "        location = /_gateway/method-not-allowed {",
+        "            internal;",
+        "            proxy_method TRACE;",
+        "            proxy_pass http://$gateway_service$request_uri;",
+        "        }",
         "",
         "        # Calls between services go to each service directly, never through here.",
         "        location /internal/ {",
