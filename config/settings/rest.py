@@ -45,6 +45,8 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         # The Problem schema, and the error responses every operation can answer.
         "modulith.http.openapi.add_problem_responses",
+        # "" is valid for a blank-allowing string with a pattern (anyOf, not oneOf).
+        "modulith.http.inputs.blank_alternative_any_of",
     ],
 }
 

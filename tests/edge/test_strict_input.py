@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from modulith.http.authentication import Role
-from modulith.http.inputs import decimal_pattern
+from modulith.http.inputs import NOT_BLANK_PATTERN, decimal_pattern
 from tests.support import clients
 
 PRICE = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
@@ -91,3 +91,38 @@ def test_a_refresh_token_of_blanks_is_a_wrong_token_not_a_blank_field() -> None:
     response = APIClient().post("/api/identity/token/refresh/", {"refresh": "   "}, format="json")
 
     assert response.status_code == 401
+
+
+# --- Strings: U+0000 and blank, as DRF's CharField refuses them --------------------------------
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\t", "\x1e", "\x85", "a\x00b"])
+def test_the_not_blank_pattern_refuses_what_a_trimming_charfield_refuses(text: str) -> None:
+    field = serializers.CharField()
+    refused = True
+    try:
+        field.run_validation(text)
+        refused = False
+    except serializers.ValidationError:
+        pass
+
+    assert refused
+    assert not re.search(NOT_BLANK_PATTERN, text)
+
+
+@pytest.mark.parametrize("text", ["a", " a ", "\x1ea", "Grace Hopper"])
+def test_the_not_blank_pattern_takes_what_a_trimming_charfield_takes(text: str) -> None:
+    serializers.CharField().run_validation(text)
+
+    assert re.search(NOT_BLANK_PATTERN, text)
+
+
+def test_a_blank_allowing_string_with_a_pattern_takes_the_empty_string_in_the_schema() -> None:
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    description = schema["components"]["schemas"]["PatchedProductUpdateInputRequest"]["properties"][
+        "description"
+    ]
+
+    # oneOf would make "" invalid: it matches both alternatives.
+    assert "oneOf" not in description
+    assert {"type": "string", "maxLength": 0} in description["anyOf"]

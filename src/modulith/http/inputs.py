@@ -112,24 +112,55 @@ def decimal_pattern(field: serializers.DecimalField) -> str:
 # DRF's CharField refuses U+0000 in every string (PostgreSQL's text cannot store it); the schema
 # says so on every string a request may carry that has no stricter pattern of its own.
 NO_NUL_PATTERN = "^[^\\u0000]*$"
+# A CharField that trims and does not allow blank also refuses a string of only white space. Its
+# pattern asks for one other character; the white space Python strips is spelled out beside \s,
+# as ECMA's \s lacks U+001C-U+001F and U+0085.
+NOT_BLANK_PATTERN = "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f\\u0085][^\\u0000]*$"
 
 
 class CharFieldExtension(OpenApiSerializerFieldExtension):
     """A request's CharField: a string without U+0000, as DRF's ProhibitNullCharactersValidator
-    enforces. A field with a RegexValidator keeps that pattern (drf-spectacular writes it), which
-    must then refuse U+0000 itself. Answers keep drf-spectacular's schema."""
+    enforces, and not only white space where DRF trims it and refuses blank. A field with a
+    RegexValidator keeps that pattern (drf-spectacular writes it), which must then refuse both
+    itself. Answers keep drf-spectacular's schema."""
 
     target_class = serializers.CharField
     match_subclasses = True
 
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        field = self.target
         has_pattern = "pattern" in schema or any(
-            isinstance(validator, RegexValidator) for validator in self.target.validators
+            isinstance(validator, RegexValidator) for validator in field.validators
         )
         if direction == "request" and schema.get("type") == "string" and not has_pattern:
-            schema["pattern"] = NO_NUL_PATTERN
+            blank_refused = field.trim_whitespace and not field.allow_blank
+            schema["pattern"] = NOT_BLANK_PATTERN if blank_refused else NO_NUL_PATTERN
         return schema
+
+
+def blank_alternative_any_of(
+    result: dict[str, Any], generator: Any, request: Any, public: bool, **kwargs: Any
+) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: a string field that allows blank and has a pattern is
+    drawn as `oneOf: [the string, an empty string]`; "" matches both when the pattern allows it,
+    which makes "" invalid under oneOf. anyOf says what the field accepts."""
+    empty = {"type": "string", "maxLength": 0}
+    fields = [
+        prop
+        for schema in result.get("components", {}).get("schemas", {}).values()
+        for prop in schema.get("properties", {}).values()
+    ] + [
+        parameter.get("schema", {})
+        for operations in result.get("paths", {}).values()
+        for operation in operations.values()
+        if isinstance(operation, dict)
+        for parameter in operation.get("parameters", [])
+    ]
+    for field in fields:
+        if empty in field.get("oneOf", []):
+            field["anyOf"] = field.pop("oneOf")
+    return result
 
 
 class DecimalStringExtension(OpenApiSerializerFieldExtension):
