@@ -172,7 +172,7 @@ bench-edge: db
 	$(PY) bench/edge.py
 
 # The long schemathesis run (all checks, valid and invalid data, as anonymous, customer and
-# staff) against gunicorn; FUZZ_EXAMPLES per operation and mode (default 60). docs/edge.md.
+# staff) against gunicorn; FUZZ_EXAMPLES per operation and mode (default 120). docs/edge.md.
 fuzz: db
 	$(PY) bench/fuzz.py
 

@@ -1,6 +1,6 @@
 """The long schemathesis run: every operation as anonymous, customer and staff, all checks.
 
-    make fuzz                           # FUZZ_EXAMPLES=60 per operation and mode by default
+    make fuzz                           # FUZZ_EXAMPLES=120 per operation and mode by default
     FUZZ_EXAMPLES=200 python bench/fuzz.py
 
 Not part of `make test` (tests/fuzz/ runs a small derandomized pass there). Starts the same
@@ -29,7 +29,7 @@ from pathlib import Path
 from edge import demo_shop, free_port, server_env
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "60")
+EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "120")
 SUMMARY_MARKERS = ("generated", "- ST", "Failures:", "❌ ST")
 
 
