@@ -24,10 +24,10 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import router
 
-from modulith.architecture.rules import cite
 from modulith.contexts.registry import TRANSPORTS, ContextConfig, all_contexts, local_contexts
 from modulith.events.declaration import all_event_specs, unsupported_field_types
 from modulith.events.subscriptions import Subscription, all_subscriptions
+from modulith.rules import cite
 from modulith.settings import kernel_settings, longest_retry_window, modulith_setting
 
 # The architecture rule (docs/rules.md) each check enforces; None for checks of configuration.

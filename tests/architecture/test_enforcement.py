@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from modulith.architecture.enforcement import PAGE, drift, render
-from modulith.architecture.rules import RULES
+from modulith.rules import RULES
 from tests.architecture.project import ROOT, Project
 
 NEW_CONTRACT = """

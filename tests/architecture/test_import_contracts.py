@@ -31,6 +31,13 @@ def modulith_imports_a_context(project: Project) -> None:
     project.write("src/modulith/probe_violation.py", "import contexts\n")
 
 
+@violation("kernel-layers")
+def the_context_registry_imports_the_event_kernel_above_it(project: Project) -> None:
+    project.write(
+        "src/modulith/contexts/probe_violation.py", "from modulith.events import delivery\n"
+    )
+
+
 @violation("contexts-never-import-config")
 def a_context_imports_config(project: Project) -> None:
     project.package("contexts/probe_a", {"services": "import config\n"})

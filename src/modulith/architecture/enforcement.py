@@ -1,7 +1,7 @@
 """docs/enforcement.md: every architecture rule, what enforces it, and the test proving it does.
 
-Generated from the things themselves, so it cannot drift: the rules from modulith.architecture
-.rules (checked against the headings of docs/rules.md), the import contracts from
+Generated from the things themselves, so it cannot drift: the rules from modulith.rules
+(checked against the headings of docs/rules.md), the import contracts from
 importlinter.ini (the rule each one's guidance cites), the system checks from modulith.checks,
 the boundary checks from modulith.architecture.boundaries, the guards from modulith.guards, and
 the injection tests from tests/architecture/ (any test function that names an enforcement by
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from modulith import checks
 from modulith.architecture.boundaries import CHECKS as BOUNDARY_CHECKS
-from modulith.architecture.rules import RULES, RULES_PAGE
 from modulith.guards.errors import GUARDS
+from modulith.rules import RULES, RULES_PAGE
 
 CONTRACTS_FILE = "importlinter.ini"
 TESTS_DIRECTORY = Path("tests") / "architecture"
@@ -139,7 +139,7 @@ def drift(root: Path) -> list[str]:
     headings = rule_headings(root)
     if headings != RULES:
         problems.append(
-            f"The rule titles in modulith.architecture.rules differ from the headings of "
+            f"The rule titles in modulith.rules differ from the headings of "
             f"{RULES_PAGE}: make them say the same."
         )
     enforcements = all_enforcements(root)

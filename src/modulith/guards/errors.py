@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from modulith.architecture.rules import cite
+from modulith.rules import cite
 
 
 class BoundaryViolation(RuntimeError):

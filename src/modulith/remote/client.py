@@ -22,7 +22,6 @@ import httpx
 from django.db import connections
 from pydantic import ValidationError
 
-from modulith.architecture.rules import cite
 from modulith.events.envelope import current_correlation_id
 from modulith.http.correlation import HEADER as CORRELATION_HEADER
 from modulith.remote.breakers import breaker_for
@@ -32,6 +31,7 @@ from modulith.remote.errors import RemoteApiUnavailable, RemoteCallInTransaction
 from modulith.remote.protocol import EXCEPTION_STATUS, endpoint, exception_problem_type
 from modulith.remote.registry import ApiFunction
 from modulith.remote.settings import remote_service, remote_settings
+from modulith.rules import cite
 
 logger = logging.getLogger(__name__)
 

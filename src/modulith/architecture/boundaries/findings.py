@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from modulith.architecture.rules import cite
+from modulith.rules import cite
 
 
 @dataclass(frozen=True)
