@@ -39,7 +39,8 @@ def enqueue_delivery(subscription: Subscription, envelope: Envelope, *, producer
     its queue.
     """
     queue = subscription.context.queue
-    app = current_app._get_current_object()
+    # The app behind the proxy: _routing caches per app, and a proxy would hash differently.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     entity, time_limits = _routing(app, queue)
     if hash(entity) not in producer.connection.declared_entities:
         maybe_declare(entity, producer.channel)
