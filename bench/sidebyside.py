@@ -477,6 +477,10 @@ def print_report(figures: Figures, kernel: dict[str, dict[str, float]]) -> None:
 
 
 def main() -> None:
+    # Celery prefers this variable to the broker a process is given: left in the environment,
+    # it would send the plain Celery row's tasks, and its worker, to another broker. Each side's
+    # processes get theirs explicitly (shop_env, baseline_env).
+    os.environ.pop("CELERY_BROKER_URL", None)
     with ExitStack() as stack:
         print(
             f"side-by-side bench {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}:"
