@@ -26,9 +26,10 @@ from django.db import router
 
 from modulith.contexts.registry import TRANSPORTS, ContextConfig, all_contexts, local_contexts
 from modulith.events.declaration import all_event_specs, unsupported_field_types
+from modulith.events.retry_policy import longest_retry_window
 from modulith.events.subscriptions import Subscription, all_subscriptions
 from modulith.rules import cite
-from modulith.settings import kernel_settings, longest_retry_window, modulith_setting
+from modulith.settings import kernel_settings, modulith_setting
 
 # The architecture rule (docs/rules.md) each check enforces; None for checks of configuration.
 # docs/enforcement.md is generated from this table (manage.py enforcement).

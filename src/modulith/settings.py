@@ -67,16 +67,3 @@ IN_PROCESS_CACHES = frozenset(
         "django.core.cache.backends.dummy.DummyCache",
     }
 )
-
-
-def retry_ceiling(config: KernelSettings, attempts: int) -> float:
-    """The longest wait, in seconds, before retry number `attempts`: min(cap, base * 2^(n-1))."""
-    return min(config.retry_max_delay, config.retry_base_delay * 2 ** max(attempts - 1, 0))
-
-
-def longest_retry_window(config: KernelSettings) -> timedelta:
-    """The longest time between an event's first delivery attempt and its last retry."""
-    total = 0.0
-    for attempt in range(1, config.retry_max_attempts):
-        total += retry_ceiling(config, attempt)
-    return timedelta(seconds=total)

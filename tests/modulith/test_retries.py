@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
-from modulith.events.delivery import Outcome, retry_delay
+from modulith.events.delivery import Outcome
 from modulith.events.recovery.retries import resend_due_retries
+from modulith.events.retry_policy import retry_delay
 from modulith.models import InboxMessage, InboxStatus
 from modulith.testing import deliver_to, drain
 from tests.modulith.contexts.listener.models import Repair

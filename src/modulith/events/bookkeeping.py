@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from modulith.events import statements
-from modulith.events.delivery import retry_delay
+from modulith.events.retry_policy import retry_delay
 from modulith.models import OutboxMessage
 
 logger = logging.getLogger(__name__)

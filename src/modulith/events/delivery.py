@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import enum
 import logging
-import random
 import traceback
 from collections.abc import Sequence
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,11 +20,12 @@ from modulith.contexts.transactions import joinable_by_handler
 from modulith.events import statements
 from modulith.events.declaration import spec_for_type
 from modulith.events.envelope import Envelope, handling
+from modulith.events.retry_policy import retry_delay
 from modulith.events.subscriptions import Subscription
 from modulith.models import InboxMessage, InboxStatus
 from modulith.ops import tracing
 from modulith.ops.logs import log_context
-from modulith.settings import kernel_settings, retry_ceiling
+from modulith.settings import kernel_settings
 
 logger = logging.getLogger(__name__)
 
@@ -121,13 +120,6 @@ def _lock_inbox_row(alias: str, subscription: Subscription, envelope: Envelope) 
         ignore_conflicts=True,
     )
     return InboxMessage.objects.using(alias).select_for_update().get(**key)
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff with jitter, capped: attempt n waits between half and all of
-    min(cap, base * 2^(n-1)), so the delays grow while retries of many events spread out."""
-    ceiling = retry_ceiling(kernel_settings(), attempts)
-    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
 # The attempt history keeps this many failures per inbox row: enough to see a pattern (the same
