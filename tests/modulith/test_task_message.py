@@ -33,9 +33,10 @@ SUBSCRIPTION = "listener.on_thing_noted"
 def memory_broker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # Celery prefers this variable to the configured broker URL.
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
-    with modulith_overrides(CONTEXT_TRANSPORTS={"listener": "celery"}), use_broker(
-        "memory://"
-    ) as app:
+    with (
+        modulith_overrides(CONTEXT_TRANSPORTS={"listener": "celery"}),
+        use_broker("memory://") as app,
+    ):
         with app.connection_for_write() as connection:
             assert connection.transport_cls == "memory"
             # kombu's in-memory queues live as long as the process.
@@ -53,7 +54,8 @@ def _read_back(app: Any) -> dict[str, Any]:
             "properties": {
                 key: value
                 for key, value in message.properties.items()
-                if key not in ("delivery_info", "delivery_tag", "body_encoding", "application_headers")
+                if key
+                not in ("delivery_info", "delivery_tag", "body_encoding", "application_headers")
             },
             "content_type": message.content_type,
             "content_encoding": message.content_encoding,
@@ -72,7 +74,9 @@ def _per_message(sent: dict[str, Any]) -> dict[str, Any]:
         for key, value in sent["headers"].items()
         if key not in ("id", "root_id", "argsrepr", "origin") and value not in (None, {})
     }
-    properties = {key: value for key, value in sent["properties"].items() if key != "correlation_id"}
+    properties = {
+        key: value for key, value in sent["properties"].items() if key != "correlation_id"
+    }
     return {**sent, "headers": headers, "properties": properties}
 
 
