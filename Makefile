@@ -11,6 +11,10 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed-stamp
 # Development defaults; a real deployment sets its own environment instead.
 DEV_ENV := DEBUG=$${DEBUG:-true}
+# The test suite picks its brokers and caches itself (TEST_REDIS_URL, TEST_RABBITMQ_URL). Celery
+# lets CELERY_BROKER_URL from the environment override any broker an app is given, so a
+# deployment's variables left in the shell would redirect the tests' workers: drop them.
+TEST_ENV := env -u CELERY_BROKER_URL -u REDIS_URL $(DEV_ENV)
 # The PostgreSQL run of the test suite (pytest-django creates and drops test_<name>).
 TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/shop
 HOST ?= 127.0.0.1
@@ -112,17 +116,17 @@ coverage-erase:
 # The SQLite pass leaves out the slow suites (real processes, topologies, browsers, fuzzing):
 # they run once, in the PostgreSQL pass, which every deployment shape uses.
 test-sqlite: db
-	$(DEV_ENV) $(COVERAGE) run -m pytest $(PYTEST_ARGS) -m "not slow" \
+	$(TEST_ENV) $(COVERAGE) run -m pytest $(PYTEST_ARGS) -m "not slow" \
 		--junitxml=$(RESULTS_DIR)/sqlite.xml
 
 # The loop while editing: no lint, no coverage, SQLite only, nothing marked slow (README, Testing).
 test-fast: db ## The tests not marked slow, once, on SQLite.
-	$(DEV_ENV) $(PY) -m pytest $(PYTEST_ARGS) -m "not slow"
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS) -m "not slow"
 
 test-postgres: db
 	@status=0; $(PY) -m tests.support.probe "$(TEST_POSTGRES_URL)" || status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		$(DEV_ENV) DATABASE_URL="$(TEST_POSTGRES_URL)" \
+		$(TEST_ENV) DATABASE_URL="$(TEST_POSTGRES_URL)" \
 			$(COVERAGE) run -m pytest $(PYTEST_ARGS) --junitxml=$(RESULTS_DIR)/postgresql.xml; \
 	elif [ $$status -ne 1 ]; then exit $$status; fi
 
