@@ -69,8 +69,6 @@ class ProductCollectionView(APIView):
     """GET lists products (public); POST creates one (staff)."""
 
     pagination_class = BoundedLimitOffsetPagination
-    # Beside limit and offset, the list accepts these (ProductFilter's fields) and no other.
-    query_parameter_names = ("search", "min_price", "max_price", "include_retired")
 
     class ProductFilter(serializers.Serializer):
         search = serializers.CharField(
@@ -102,6 +100,9 @@ class ProductCollectionView(APIView):
             if blank:
                 raise ValidationError({name: ["A number is required."] for name in blank})
             return attrs
+
+    # Beside limit and offset, the list accepts ProductFilter's fields and no other.
+    query_parameter_names = tuple(ProductFilter().fields)
 
     class ProductCreateInput(StrictInput):
         sku = serializers.RegexField(
