@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -11,7 +10,6 @@ from modulith import event
 
 
 @event("shop.catalog.product.published.v1", subject="product_id")
-@dataclass(frozen=True)
 class ProductPublished:
     """A product became available for sale (created active, or re-activated)."""
 
@@ -25,7 +23,6 @@ class ProductPublished:
 
 
 @event("shop.catalog.product.price_changed.v1", subject="product_id")
-@dataclass(frozen=True)
 class ProductPriceChanged:
     """A product's price changed. Orders already placed keep the price they snapshotted."""
 
@@ -38,7 +35,6 @@ class ProductPriceChanged:
 
 
 @event("shop.catalog.product.retired.v1", subject="product_id")
-@dataclass(frozen=True)
 class ProductRetired:
     """A product is no longer sold. Its stock and past orders stay."""
 

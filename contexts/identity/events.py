@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -10,7 +9,6 @@ from modulith import event
 
 
 @event("shop.identity.user.registered.v1", subject="user_id")
-@dataclass(frozen=True)
 class UserRegistered:
     """A person created an account; they can log in from now on.
 

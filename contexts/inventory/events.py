@@ -16,7 +16,6 @@ class ReservedLine:
 
 
 @event("shop.inventory.stock.reserved.v1", subject="order_id")
-@dataclass(frozen=True)
 class StockReserved:
     """Every line of an order is reserved (all-or-nothing) until `expires_at`."""
 
@@ -27,7 +26,6 @@ class StockReserved:
 
 
 @event("shop.inventory.stock.reservation_failed.v1", subject="order_id")
-@dataclass(frozen=True)
 class StockReservationFailed:
     """Nothing was reserved for the order: at least one line lacked stock (or is unknown)."""
 
@@ -37,7 +35,6 @@ class StockReservationFailed:
 
 
 @event("shop.inventory.stock.released.v1", subject="order_id")
-@dataclass(frozen=True)
 class StockReleased:
     """A reservation was given back (order rejected or cancelled) or a committed sale restocked."""
 
@@ -47,7 +44,6 @@ class StockReleased:
 
 
 @event("shop.inventory.stock.reservation_expired.v1", subject="order_id")
-@dataclass(frozen=True)
 class StockReservationExpired:
     """A reservation reached its TTL before the order was confirmed; its stock is available."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -10,7 +9,6 @@ from modulith import event
 
 
 @event("shop.notifications.notification.sent.v1", subject="notification_id")
-@dataclass(frozen=True)
 class NotificationSent:
     notification_id: UUID
     recipient_id: UUID

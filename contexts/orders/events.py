@@ -1,5 +1,11 @@
 """Events published by the orders context. They carry what subscribers need, so nobody has to
-call back into orders to react."""
+call back into orders to react.
+
+Every event names the order and its customer; one that settles the order's contents also
+carries its lines and total. Those field groups are written once below. A dataclass puts its
+base class's fields first, so the events' fields stay in the order their committed contracts
+(contracts/events/) list them.
+"""
 
 from __future__ import annotations
 
@@ -29,13 +35,27 @@ class ShippingAddress:
     country: str  # ISO 3166-1 alpha-2
 
 
-@event("shop.orders.order.placed.v1", subject="order_id")
 @dataclass(frozen=True)
-class OrderPlaced:
-    """A customer placed an order; stock and payment are not settled yet (status pending)."""
+class _OrderFact:
+    """Which order, of which customer."""
 
     order_id: UUID
     customer_id: UUID
+
+
+@dataclass(frozen=True)
+class _OrderContents(_OrderFact):
+    """What the order holds and what it comes to."""
+
+    lines: tuple[OrderLine, ...]
+    currency: str
+    total: Decimal
+
+
+@event("shop.orders.order.placed.v1", subject="order_id")
+class OrderPlaced(_OrderFact):
+    """A customer placed an order; stock and payment are not settled yet (status pending)."""
+
     lines: tuple[OrderLine, ...]
     currency: str
     subtotal: Decimal
@@ -47,26 +67,17 @@ class OrderPlaced:
 
 
 @event("shop.orders.order.confirmed.v1", subject="order_id")
-@dataclass(frozen=True)
-class OrderConfirmed:
+class OrderConfirmed(_OrderContents):
     """Stock is reserved and payment authorized: the order will be fulfilled."""
 
-    order_id: UUID
-    customer_id: UUID
-    lines: tuple[OrderLine, ...]
-    currency: str
-    total: Decimal
     shipping_address: ShippingAddress
     confirmed_at: datetime
 
 
 @event("shop.orders.order.rejected.v1", subject="order_id")
-@dataclass(frozen=True)
-class OrderRejected:
+class OrderRejected(_OrderFact):
     """The order cannot be fulfilled. `reason` is a stable code, `detail` a human sentence."""
 
-    order_id: UUID
-    customer_id: UUID
     # "out_of_stock" | "payment_declined" | "insufficient_funds" | "payment_unavailable"
     # | "reservation_expired"
     reason: str
@@ -75,13 +86,7 @@ class OrderRejected:
 
 
 @event("shop.orders.order.cancelled.v1", subject="order_id")
-@dataclass(frozen=True)
-class OrderCancelled:
+class OrderCancelled(_OrderContents):
     """A confirmed order was cancelled before dispatch: refund and restock follow."""
 
-    order_id: UUID
-    customer_id: UUID
-    lines: tuple[OrderLine, ...]
-    currency: str
-    total: Decimal
     cancelled_at: datetime

@@ -119,14 +119,18 @@ def _is_frozen_dataclass(cls: type) -> bool:
     return dataclasses.is_dataclass(cls) and bool(params and params.frozen)
 
 
+@typing.dataclass_transform(frozen_default=True)
 def event(event_type: str, *, subject: str) -> Callable[[type[E]], type[E]]:
-    """Declare a frozen dataclass as an event.
+    """Declare a class as an event, which makes it a frozen dataclass:
 
         @event("shop.orders.order.placed.v1", subject="order_id")
-        @dataclass(frozen=True)
-        class OrderPlaced: ...
+        class OrderPlaced:
+            order_id: UUID
+            ...
 
-    `subject` names the field that holds the aggregate's id (the envelope's `subject`).
+    A class that is a dataclass already (a field group it extends, or `@dataclass` below
+    `@event`) is taken as it is, and must then be frozen. `subject` names the field that holds
+    the aggregate's id (the envelope's `subject`).
     """
     match = EVENT_TYPE_PATTERN.match(event_type)
     if match is None:
@@ -136,10 +140,12 @@ def event(event_type: str, *, subject: str) -> Callable[[type[E]], type[E]]:
         )
 
     def declare(cls: type[E]) -> type[E]:
+        if "__dataclass_fields__" not in cls.__dict__:
+            cls = dataclasses.dataclass(frozen=True)(cls)
         if not _is_frozen_dataclass(cls):
             raise EventDeclarationError(
-                f"{cls.__qualname__} must be a frozen dataclass: add @dataclass(frozen=True) "
-                "below @event."
+                f"{cls.__qualname__} must be a frozen dataclass: remove the @dataclass below "
+                "@event (which makes it one), or make it @dataclass(frozen=True)."
             )
         # Field types are reported by system check modulith.E001 rather than raised here: an
         # error at import time would crash `manage.py check` before it could report anything.
