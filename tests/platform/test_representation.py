@@ -79,3 +79,20 @@ def test_threads_share_the_bound_serializer() -> None:
     with ThreadPoolExecutor(8) as pool:
         rendered = list(pool.map(lambda item: represent(ThingOutput, item), things))
     assert rendered == expected
+
+
+def test_the_representation_key_changes_with_the_declaration_and_only_with_it() -> None:
+    def declared(**fields: serializers.Field) -> type[serializers.Serializer]:
+        # The same class path each time, as the next deploy of one module would have.
+        return type("ThingOutput", (serializers.Serializer,), {"__module__": __name__, **fields})
+
+    key = representation.representation_key
+
+    assert key(declared(sku=serializers.CharField())) == key(declared(sku=serializers.CharField()))
+    assert key(declared(sku=serializers.CharField())) != key(
+        declared(sku=serializers.CharField(), name=serializers.CharField())
+    )
+    assert key(declared(sku=serializers.CharField())) != key(
+        declared(sku=serializers.IntegerField())
+    )
+    assert key(ThingOutput) != key(LineOutput)

@@ -25,6 +25,7 @@ that reads `self.context` (the request, for hyperlinks) would find none.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -59,6 +60,19 @@ def represent_many(output: type[Serializer[Any]], instances: Iterable[Any]) -> l
     """What `output(instances, many=True).data` is, as a plain list."""
     render = _plan(output)
     return [render(instance) for instance in instances]
+
+
+@cache
+def representation_key(output: type[Serializer[Any]]) -> str:
+    """A short name for what `output` renders, for filing its renderings in a shared cache.
+
+    It is a digest of the class's path and of its declaration as the bound serializer describes
+    it (every field with its options, nested serializers included), so a field added, renamed
+    or retyped gives another key: processes running the new code never serve a body that the
+    previous code rendered.
+    """
+    declaration = f"{output.__module__}.{output.__qualname__}\n{_bound(output)!r}"
+    return hashlib.blake2b(declaration.encode(), digest_size=8).hexdigest()
 
 
 @cache

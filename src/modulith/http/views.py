@@ -16,7 +16,7 @@ to problems, the result serialized.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound
@@ -32,6 +32,8 @@ from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
 from modulith.http.representation import represent
 from modulith.http.scope import Scope
+
+T = TypeVar("T")
 
 
 class RowView(APIView):
@@ -49,11 +51,19 @@ class RowView(APIView):
 
     def answer(self, load: Callable[[], Any]) -> Response:
         """200 with the row `load` returns; 404 when it raises `not_found`."""
+        return Response(represent(self.output, self.found(load)))
+
+    def answer_rendered(self, load: Callable[[], dict[str, Any]]) -> Response:
+        """200 with the body `load` returns already rendered (e.g. from a cache of `output`'s
+        renderings); 404 when it raises `not_found`."""
+        return Response(self.found(load))
+
+    def found(self, load: Callable[[], T]) -> T:
+        """What `load` returns; a 404 problem when it raises `not_found`."""
         try:
-            row = load()
+            return load()
         except self.not_found as missing:
             raise NotFound(self.not_found_detail or str(missing)) from missing
-        return Response(represent(self.output, row))
 
 
 class ScopedListView(APIView):
