@@ -72,13 +72,16 @@ QUICK_RECOVERY = {
 class Workers:
     """The worker processes of the module, and the lever that stops and restarts payments."""
 
-    def __init__(self, broker_url: str, mail_dir: Path) -> None:
+    def __init__(self, broker_url: str, mail_dir: Path, *, redis_url: str = "") -> None:
+        """With `redis_url`, the workers keep the shop's cache there (REDIS_URL), as production
+        does: the read caches their handlers invalidate and the payment breaker are shared."""
         self.breaker = WORKERS_BREAKER
         self.env = worker_env(
             broker_url=broker_url,
             transports=dict.fromkeys(CONTEXTS, "celery"),
             extra={
                 "EMAIL_URL": f"filemail:///{mail_dir}",
+                **({"REDIS_URL": redis_url} if redis_url else {}),
                 **QUICK_RECOVERY,
             },
         )

@@ -8,7 +8,7 @@ client_for) come from tests/conftest.py.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
 
 import pytest
@@ -16,8 +16,11 @@ import pytest
 from contexts.catalog.api import ProductDTO
 from contexts.shipping.api import NoShippingRate, ParcelLine, QuoteDTO
 from modulith.http.authentication import TokenPrincipal
+from tests.modulith.conftest import modulith_overrides
+from tests.support import services
 from tests.support.clients import ClientFor as ClientFor
 from tests.support.clients import make_principal
+from tests.support.workers import use_broker
 
 
 class FakeCatalog:
@@ -82,6 +85,18 @@ def shipping(monkeypatch: pytest.MonkeyPatch) -> FakeShipping:
     fake = FakeShipping()
     monkeypatch.setattr("contexts.shipping.api.quote", fake.quote)
     return fake
+
+
+@pytest.fixture
+def events_to_a_broker() -> Iterator[None]:
+    """Every event goes to a real Redis broker that no worker consumes: what a web process does,
+    with none of the other contexts' handlers running (a transactional test would otherwise
+    deliver them in this process after each commit)."""
+    url = services.require(services.REDIS_URL, 6379, "Redis")
+    with modulith_overrides(EVENT_TRANSPORT="celery"), use_broker(url) as app:
+        yield
+        with app.connection_for_write() as broker:
+            broker.default_channel.client.flushdb()
 
 
 @pytest.fixture

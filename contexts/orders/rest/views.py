@@ -7,6 +7,7 @@ customer's order answers 404, not 403, so order ids cannot be probed.
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -39,8 +40,9 @@ from modulith.http.inputs import BoundedListField, StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsCustomer
 from modulith.http.problems import ProblemError, Unprocessable
+from modulith.http.representation import representation_key
 from modulith.http.scope import Scope
-from modulith.http.views import ScopedDetailView, TransitionView
+from modulith.http.views import RowView, TransitionView
 
 TAGS = ["orders"]
 MAX_LINES = 50
@@ -201,11 +203,25 @@ def refuse_duplicate_skus(lines: list[dict[str, Any]]) -> None:
         responses={200: OrderOutput, **problems.SIGNED_IN, 404: problems.PROBLEM_404},
     )
 )
-class OrderItemView(ScopedDetailView):
+class OrderItemView(RowView):
+    """The order's representation comes from the selector's cache (customers poll it while the
+    saga runs); the selector checks the caller's scope on every answer."""
+
+    permission_classes = [IsAuthenticated]
     lookup_url_kwarg = "order_id"
     output = OrderOutput
     not_found = OrderNotFound
-    row = selectors.order_get
+
+    def get(self, request: Request, order_id: UUID) -> Response:
+        scope = Scope.of(request_principal(request))
+        return self.answer_rendered(
+            lambda: selectors.order_representation(
+                order_id=order_id,
+                scope=scope,
+                render=render_order,
+                render_key=representation_key(OrderOutput),
+            )
+        )
 
 
 def not_cancellable(refused: services.OrderNotCancellable) -> ProblemError:

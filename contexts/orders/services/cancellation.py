@@ -13,7 +13,7 @@ from django.utils import timezone
 from contexts.orders import database
 from contexts.orders.events import OrderCancelled
 from contexts.orders.models import Order, OrderHistoryEntry, OrderStatus
-from contexts.orders.selectors import OrderNotFound
+from contexts.orders.selectors import OrderNotFound, order_representations
 from contexts.orders.services.payloads import event_lines
 from modulith import publish
 from modulith.http.scope import Scope
@@ -51,6 +51,7 @@ def order_cancel(*, order_id: UUID, scope: Scope) -> Order:
     if order.status != OrderStatus.CONFIRMED:
         raise OrderNotCancellable(order)
 
+    order_representations.invalidate(str(order.id), using=database.alias())
     now = timezone.now()
     order.status = OrderStatus.CANCELLED
     order.cancelled_at = now

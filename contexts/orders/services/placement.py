@@ -167,6 +167,9 @@ def _order_create(
 ) -> Placement:
     now = timezone.now()
     address = request.shipping_address
+    # Nothing to invalidate in selectors.order_representations: the cache keeps only what was
+    # read from a committed order, and this order's id is drawn here (uuid4), so no reader can
+    # have cached it. The saga's and the cancel's changes invalidate it from then on.
     order = Order.objects.create(
         customer_id=request.customer_id,
         currency=priced.lines.currency,

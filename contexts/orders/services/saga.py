@@ -6,7 +6,8 @@ more than once, so every use case here
 
 - locks the order row first (SELECT … FOR UPDATE): the two branches' events can be handled at
   the same moment by two workers, and without the lock both could read the other branch as still
-  pending and miss the join;
+  pending and miss the join; and invalidates the order's cached representation in the same
+  transaction (selectors.order_representations);
 - only moves a branch forward (`_advance`): a late or repeated event never undoes a later fact;
 - records every event in the order's history, even one that changes nothing, so support can see
   what arrived after the order settled.
@@ -31,7 +32,7 @@ from contexts.orders.models import (
     RejectionReason,
     StockStatus,
 )
-from contexts.orders.selectors import OrderNotFound
+from contexts.orders.selectors import OrderNotFound, order_representations
 from contexts.orders.services.payloads import address_of, event_lines
 from modulith import publish
 
@@ -227,10 +228,15 @@ def order_record_shipment_delivered(
 
 
 def _locked(order_id: UUID) -> Order:
+    """The order, locked for this transaction, whose cached representation is given up: every
+    use case here may change it, and one that ends up changing nothing costs only a read."""
     try:
-        return Order.objects.select_for_update().get(id=order_id)
+        order = Order.objects.select_for_update().get(id=order_id)
     except Order.DoesNotExist:
         raise OrderNotFound(f"No order has id {order_id}.") from None
+    # After the lock: the pending token then stays only as long as the change itself.
+    order_representations.invalidate(str(order.id), using=database.alias())
+    return order
 
 
 def _record(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,10 +20,7 @@ from modulith.events.marks import pending_marks
 from modulith.http.authentication import TokenPrincipal
 from modulith.models import OutboxMessage
 from tests.catalog.factories import ProductFactory
-from tests.modulith.conftest import modulith_overrides
-from tests.support import services
 from tests.support.clients import ClientFor
-from tests.support.workers import use_broker
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -32,20 +28,13 @@ ORDERS = "/api/orders/"
 
 
 @pytest.fixture
-def client(events_to_a_broker: None, client_for: ClientFor, customer: TokenPrincipal) -> APIClient:
+def client(
+    postgres: None, events_to_a_broker: None, client_for: ClientFor, customer: TokenPrincipal
+) -> APIClient:
     """A customer's client, with the two products every order here buys."""
     ProductFactory(sku="TEA-1")
     ProductFactory(sku="MUG-1")
     return client_for(customer)
-
-
-@pytest.fixture
-def events_to_a_broker(postgres: None) -> Iterator[None]:
-    url = services.require(services.REDIS_URL, 6379, "Redis")
-    with modulith_overrides(EVENT_TRANSPORT="celery"), use_broker(url) as app:
-        yield
-        with app.connection_for_write() as broker:
-            broker.default_channel.client.flushdb()
 
 
 def order_body() -> dict[str, Any]:
