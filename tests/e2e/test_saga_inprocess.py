@@ -16,7 +16,7 @@ from django.core import mail
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from contexts.payments.providers import reset_breaker
+from contexts.payments.providers.breaker import reset_breaker
 from tests.e2e.scenarios import SCENARIOS, last_units_under_a_rush
 from tests.e2e.shop import Shop
 from tests.e2e.topologies import Breaker

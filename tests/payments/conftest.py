@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from pytest_django.fixtures import Settings
 
-from contexts.payments.providers import reset_breaker
+from contexts.payments.providers.breaker import reset_breaker
 from tests.support.clients import ClientFor as ClientFor
 from tests.support.clients import MakePrincipal as MakePrincipal
 

@@ -15,15 +15,13 @@ from pytest_django.fixtures import Settings
 
 from contexts.payments.providers import (
     FakeProvider,
-    GuardedProvider,
     ProviderDeclined,
     ProviderReceipt,
     ProviderUnavailable,
-    get_breaker,
-    reset_breaker,
 )
-from contexts.payments.providers.breaker import build_breaker
+from contexts.payments.providers.breaker import build_breaker, get_breaker, reset_breaker
 from contexts.payments.providers.fake import TOK_DECLINED, TOK_VISA
+from contexts.payments.providers.guarded import GuardedProvider
 
 
 @dataclass

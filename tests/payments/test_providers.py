@@ -12,7 +12,6 @@ from pytest_django.fixtures import Settings
 from contexts.payments.providers import (
     CardDetails,
     FakeProvider,
-    GuardedProvider,
     ProviderDeclined,
     ProviderUnavailable,
     UnknownToken,
@@ -24,6 +23,7 @@ from contexts.payments.providers.fake import (
     TOK_UNAVAILABLE,
     TOK_VISA,
 )
+from contexts.payments.providers.guarded import GuardedProvider
 
 AMOUNT = Decimal("29.90")
 

@@ -1,5 +1,5 @@
 """Payment providers: the port (base), the fake used by default, and the guard (timeout and
-circuit breaker) every call goes through.
+circuit breaker, in guarded.py and breaker.py) every call goes through.
 
 Settings (getattr defaults, so none is required):
     PAYMENTS_PROVIDER_TIMEOUT_SECONDS  abandon a provider call after this long (default 2)
@@ -19,9 +19,7 @@ from contexts.payments.providers.base import (
     ProviderUnavailable,
     UnknownToken,
 )
-from contexts.payments.providers.breaker import get_breaker, reset_breaker
 from contexts.payments.providers.fake import FakeProvider
-from contexts.payments.providers.guarded import GuardedProvider
 
 # The fake's tok_unavailable hangs past the timeout, but never longer than this.
 MAX_FAKE_HANG_SECONDS = 30.0
@@ -29,6 +27,11 @@ MAX_FAKE_HANG_SECONDS = 30.0
 
 def get_provider() -> PaymentProvider:
     """The provider every payment operation uses, guarded by timeout and circuit breaker."""
+    # The guard and its breaker load pybreaker, which loads tornado: imported by the first call,
+    # so that a web process that never calls the provider does not hold them in memory.
+    from contexts.payments.providers.breaker import get_breaker
+    from contexts.payments.providers.guarded import GuardedProvider
+
     timeout = float(getattr(settings, "PAYMENTS_PROVIDER_TIMEOUT_SECONDS", 2))
     latency_ms = int(getattr(settings, "PAYMENTS_FAKE_LATENCY_MS", 0))
     fake = FakeProvider(
@@ -41,13 +44,10 @@ def get_provider() -> PaymentProvider:
 __all__ = [
     "CardDetails",
     "FakeProvider",
-    "GuardedProvider",
     "PaymentProvider",
     "ProviderDeclined",
     "ProviderReceipt",
     "ProviderUnavailable",
     "UnknownToken",
-    "get_breaker",
     "get_provider",
-    "reset_breaker",
 ]
