@@ -5,11 +5,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from contexts.identity.rest.urls import well_known_urlpatterns
 from modulith.http import health, metrics, problems
-from modulith.http.openapi import RedocView
+from modulith.http.schema import lazy_view
 from modulith.http.throttling import throttled_by_address
 from modulith.remote.views import ServiceKeySetView
 from modulith.topology.urls import hosted_context_apps, misdirected_patterns, serves_admin
@@ -26,10 +25,16 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     path(".well-known/", include(well_known_urlpatterns)),
     path(".well-known/service-jwks.json", ServiceKeySetView.as_view(), name="service-jwks"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The schema's views load drf-spectacular's generator at their first request, not before
+    # (modulith.http.schema).
+    path("api/schema/", lazy_view("drf_spectacular.views.SpectacularAPIView"), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: the CSP allows no inline one.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
-    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "api/docs/",
+        lazy_view("drf_spectacular.views.SpectacularSwaggerSplitView", url_name="schema"),
+        name="swagger-ui",
+    ),
+    path("api/redoc/", lazy_view("modulith.http.redoc.RedocView", url_name="schema"), name="redoc"),
     # Requests for contexts hosted by another service: a 421 problem naming that service.
     *misdirected_patterns(),
     path("internal/api/", include("modulith.remote.urls")),

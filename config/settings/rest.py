@@ -38,6 +38,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # drf-spectacular's, after the views' annotations are applied (modulith.http.schema).
+    "DEFAULT_GENERATOR_CLASS": "modulith.http.openapi.SchemaGenerator",
     # The schema, Swagger UI and ReDoc are public and need no credentials.
     "SERVE_AUTHENTICATION": [],
     "TAGS": [{"name": "health", "description": "Liveness and readiness probes."}],

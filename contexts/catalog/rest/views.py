@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission
@@ -25,6 +25,7 @@ from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
+from modulith.http.schema import extend_schema, extend_schema_view
 from modulith.http.views import TransitionView
 
 SKU_PATTERN = r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.validators import RegexValidator
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed, NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -19,6 +19,7 @@ from contexts.identity import selectors, services
 from modulith.http.authentication import jwk_set, request_principal
 from modulith.http.inputs import StrictInput
 from modulith.http.problems import ProblemError, Unprocessable
+from modulith.http.schema import extend_schema
 
 TAGS = ["identity"]
 NOT_ALL_DIGITS = r"^[^\x00]*[^0-9\x00][^\x00]*$"

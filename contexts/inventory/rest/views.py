@@ -6,7 +6,7 @@ Anyone, without a token, may ask how many units of a sku are available.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
@@ -21,6 +21,7 @@ from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
+from modulith.http.schema import extend_schema
 
 TAGS = ["inventory"]
 SKU_PARAMETER = OpenApiParameter(

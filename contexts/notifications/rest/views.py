@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -13,6 +12,7 @@ from contexts.notifications import selectors
 from modulith.http import schema_errors
 from modulith.http.authentication import request_principal
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
+from modulith.http.schema import extend_schema
 
 TAGS = ["notifications"]
 

@@ -10,12 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from django.urls import reverse
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -41,6 +36,7 @@ from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_res
 from modulith.http.permissions import IsCustomer
 from modulith.http.problems import ProblemError, Unprocessable
 from modulith.http.representation import representation_key
+from modulith.http.schema import extend_schema, extend_schema_view
 from modulith.http.scope import Scope
 from modulith.http.views import RowView, TransitionView
 

@@ -6,7 +6,6 @@ payment answers 404, the same as one that does not exist, so ids cannot be probe
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +19,7 @@ from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
 from modulith.http.permissions import IsCustomer
 from modulith.http.problems import ProblemError, Unprocessable
+from modulith.http.schema import extend_schema, extend_schema_view
 from modulith.http.views import ScopedDetailView, ScopedListView
 
 TAGS = ["payments"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -22,6 +22,7 @@ from modulith.http import schema_errors
 from modulith.http.authentication import Role
 from modulith.http.inputs import BoundedListField, StrictInput
 from modulith.http.problems import ProblemError
+from modulith.http.schema import extend_schema, extend_schema_view
 from modulith.http.throttling import AddressRateThrottle
 from modulith.http.views import RowView, ScopedDetailView, ScopedListView, TransitionView
 

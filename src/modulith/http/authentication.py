@@ -32,8 +32,6 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import APIException, AuthenticationFailed
@@ -322,20 +320,3 @@ def request_principal(request: Request) -> TokenPrincipal:
     if not isinstance(user, TokenPrincipal):
         raise AuthenticationFailed(_("Authentication by access token is required."))
     return user
-
-
-class StatelessJWTScheme(OpenApiAuthenticationExtension):
-    """Shows StatelessJWTAuthentication in the OpenAPI schema as an HTTP bearer JWT scheme."""
-
-    target_class = StatelessJWTAuthentication
-    name = "jwtAuth"
-
-    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        definition = build_bearer_security_scheme_object(
-            header_name="HTTP_AUTHORIZATION", token_prefix="Bearer", bearer_format="JWT"
-        )
-        definition["description"] = (
-            "RS256 access token from POST /api/identity/token/; verify it with the keys at "
-            "/.well-known/jwks.json."
-        )
-        return definition

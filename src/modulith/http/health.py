@@ -24,7 +24,6 @@ from django.core.cache import caches
 from django.db import connections
 from django.db.utils import load_backend
 from django.http import HttpResponseBase
-from drf_spectacular.utils import extend_schema
 from kombu import Connection
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -33,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from modulith.http.problems import PROBLEM_CONTENT_TYPE, problem_response
+from modulith.http.schema import extend_schema
 from modulith.settings import IN_PROCESS_CACHES
 
 logger = logging.getLogger(__name__)

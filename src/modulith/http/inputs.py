@@ -2,9 +2,10 @@
 
 - `StrictInput` refuses fields it does not declare, so a misspelt or read-only field (a
   `customer_id` in a body) is a 400 instead of being silently dropped; the schema says so with
-  `additionalProperties: false` (see StrictInputExtension). It also refuses a value of another
-  JSON type than the schema states, which DRF would coerce: `"sku": 7` (a number for a string),
-  `"quantity": "2"`, `"quantity": true`, `"active": "yes"`, a number for a decimal string.
+  `additionalProperties: false` (modulith.http.openapi_extensions). It also refuses a value of
+  another JSON type than the schema states, which DRF would coerce: `"sku": 7` (a number for a
+  string), `"quantity": "2"`, `"quantity": true`, `"active": "yes"`, a number for a decimal
+  string.
 - `BoundedListField` counts a list before it validates any item. DRF's ListField validates every
   item first and checks `max_length` afterwards, so a 1 MB body of 250,000 empty objects cost
   a worker a minute and hundreds of megabytes before being refused. (A ListSerializer, the
@@ -18,9 +19,6 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.validators import RegexValidator
-from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import get_doc
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
@@ -118,27 +116,6 @@ NO_NUL_PATTERN = "^[^\\u0000]*$"
 NOT_BLANK_PATTERN = "^[^\\u0000]*[^\\s\\u0000\\u001c-\\u001f\\u0085][^\\u0000]*$"
 
 
-class CharFieldExtension(OpenApiSerializerFieldExtension):
-    """A request's CharField: a string without U+0000, as DRF's ProhibitNullCharactersValidator
-    enforces, and not only white space where DRF trims it and refuses blank. A field with a
-    RegexValidator keeps that pattern (drf-spectacular writes it), which must then refuse both
-    itself. Answers keep drf-spectacular's schema."""
-
-    target_class = serializers.CharField
-    match_subclasses = True
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
-        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        field = self.target
-        has_pattern = "pattern" in schema or any(
-            isinstance(validator, RegexValidator) for validator in field.validators
-        )
-        if direction == "request" and schema.get("type") == "string" and not has_pattern:
-            blank_refused = field.trim_whitespace and not field.allow_blank
-            schema["pattern"] = NOT_BLANK_PATTERN if blank_refused else NO_NUL_PATTERN
-        return schema
-
-
 def blank_alternative_any_of(
     result: dict[str, Any], generator: Any, request: Any, public: bool, **kwargs: Any
 ) -> dict[str, Any]:
@@ -161,18 +138,6 @@ def blank_alternative_any_of(
         if empty in field.get("oneOf", []):
             field["anyOf"] = field.pop("oneOf")
     return result
-
-
-class DecimalStringExtension(OpenApiSerializerFieldExtension):
-    """A DecimalField's schema: a string matching decimal_pattern (drf-spectacular's own pattern
-    lets "" and "." through)."""
-
-    target_class = serializers.DecimalField
-    match_subclasses = True
-
-    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
-        # COERCE_DECIMAL_TO_STRING is on: decimals are strings both ways.
-        return {"type": "string", "format": "decimal", "pattern": decimal_pattern(self.target)}
 
 
 # JSON type of the value each field takes, as the schema states it; fields not listed are left to
@@ -210,18 +175,3 @@ class BoundedListField(serializers.ListField):
         if self.max_length is not None and isinstance(data, list) and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
-
-
-class StrictInputExtension(OpenApiSerializerExtension):
-    """Every StrictInput is an object schema with `additionalProperties: false`."""
-
-    target_class = StrictInput
-    match_subclasses = True
-
-    def map_serializer(self, auto_schema: Any, direction: Any) -> Any:
-        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
-        schema["additionalProperties"] = False
-        # A subclass without a docstring of its own would describe itself with this module's.
-        if schema.get("description") == get_doc(StrictInput):
-            del schema["description"]
-        return schema

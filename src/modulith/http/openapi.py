@@ -14,21 +14,28 @@ operation itself:
 Responses an operation declares itself win; a declared error response without a body gets the
 Problem body. Views need no decoration for any of this.
 
-`RedocView` serves ReDoc without fetching anything from outside (Swagger UI needs no change).
+`SchemaGenerator` is drf-spectacular's, once the views' annotations are applied and the kernel's
+extensions registered (SPECTACULAR_SETTINGS["DEFAULT_GENERATOR_CLASS"]).
+
+Only what generates the schema imports this module: it loads drf-spectacular's generator, which
+a web process otherwise does without (modulith.http.schema).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.views import SpectacularRedocView
+from drf_spectacular.generators import SchemaGenerator as SpectacularSchemaGenerator
 
+# Defining the extensions registers them with drf-spectacular.
+from modulith.http import openapi_extensions  # noqa: F401
 from modulith.http.problems import (
     BLANK,
     NON_FIELD_ERRORS,
     PROBLEM_CONTENT_TYPE,
     VALIDATION_ERROR,
 )
+from modulith.http.schema import apply_annotations
 
 PROBLEM_REF = "#/components/schemas/Problem"
 
@@ -183,13 +190,12 @@ def _error_codes(path: str, operation: dict[str, Any]) -> list[str]:
     return codes
 
 
-class RedocView(SpectacularRedocView):
-    """ReDoc served entirely from this server (drf-spectacular-sidecar), without web fonts.
+class SchemaGenerator(SpectacularSchemaGenerator):
+    """drf-spectacular's generator; the schema view, `manage.py spectacular`, drf-spectacular's
+    deploy check and the contract checks (modulith.architecture.openapi) all use it."""
 
-    ReDoc's bundle shows a logo from cdn.redoc.ly in its sidebar footer, unconditionally. The
-    Content-Security-Policy of every HTML page (modulith.http.headers) allows images from this
-    server only, so the browser refuses that one without sending the request, and ReDoc hides
-    the image when it fails to load.
-    """
-
-    template_name = "modulith/redoc.html"
+    def create_view(self, callback: Any, method: str, request: Any = None) -> Any:
+        # The first view is created once every endpoint, and so every view module, is loaded
+        # and before any view's schema is read: the moment to apply what was annotated.
+        apply_annotations()
+        return super().create_view(callback, method, request)

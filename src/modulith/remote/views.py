@@ -13,13 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse, JsonResponse
-from drf_spectacular.utils import extend_schema
 from pydantic import ValidationError
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from modulith.http.problems import ProblemError, validation_error
+from modulith.http.schema import extend_schema
 from modulith.remote.codec import codec_for
 from modulith.remote.credentials import IsService, ServiceTokenAuthentication, service_jwk_set
 from modulith.remote.functions import served_function
