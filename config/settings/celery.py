@@ -8,6 +8,14 @@ from config.settings.environment import env
 from config.settings.topology import TOPOLOGY_SERVICE
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or None
+# On Redis, kombu's transport with one redis-py client per channel instead of one built for
+# every acknowledgement and publish (modulith.ops.redis_broker); any other broker keeps the
+# transport its URL names.
+CELERY_BROKER_TRANSPORT = (
+    "modulith.ops.redis_broker:Transport"
+    if CELERY_BROKER_URL and CELERY_BROKER_URL.partition("://")[0] in ("redis", "rediss")
+    else None
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
