@@ -3,10 +3,11 @@
 Delivery is at least once, never twice once the log says sent:
 
 1. reserve (in the handler's transaction): the row unique per (cause event, recipient), with
-   the template and what to fill it with. A redelivered or replayed event finds the row and
-   sends nothing new.
-2. send (after that transaction commits, outside any transaction): claim the row for a lease;
-   the first time, address and render the message (a customer's address comes from identity);
+   the template and what to fill it with, claimed for a lease by the process reserving it. A
+   redelivered or replayed event finds the row and sends nothing new.
+2. send (after that transaction commits, outside any transaction): the reserving process sends
+   under the lease it took with the row; any other sender claims the row first. The first time,
+   address and render the message (a customer's address comes from identity) and store it;
    hand it to the email backend, mark it sent and publish NotificationSent.
 
 Nothing irreversible or remote happens inside a transaction (rule 6, docs/rules.md#rule-6):
@@ -21,7 +22,7 @@ lost order confirmation. docs/decisions/0006-notification-delivery.md records th
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -60,47 +61,54 @@ def notification_reserve(
 ) -> Notification:
     """Log the notification once per (cause event, recipient) and send it after commit.
 
+    A new row is claimed as it is inserted (its lease and first attempt), so the send after
+    commit needs no claim of its own: one transaction fewer per notification. Should this
+    process die before sending, the sweeper sends the row once the lease has run out.
+
     `context` fills the template; it is stored as JSON, so give it JSON-representable values
     (Decimal, UUID and datetime are fine). Without `email` the recipient is a customer whose
     address the send step asks identity for, after this transaction (identity may be remote);
     if the account no longer exists the notification is logged as skipped.
     """
     require_template(template)
-    notification = _insert_or_existing(
+    notification, inserted = _insert_or_existing(
         Notification(
             recipient_id=recipient_id,
             email=email,
             template=template,
             cause_event_id=cause_event_id,
             context=context,
+            claimed_until=timezone.now() + SEND_LEASE,
+            attempts=1,
         )
     )
-    if notification.status == NotificationStatus.PENDING:
-        _send_after_commit(notification.id)
+    if inserted:
+        _after_commit(lambda: _send_claimed(notification))
+    elif notification.status == NotificationStatus.PENDING:
+        # Reserved by an earlier delivery: send it unless its sender still holds it.
+        _after_commit(lambda: notification_send(notification_id=notification.id))
     return notification
 
 
-def _insert_or_existing(notification: Notification) -> Notification:
+def _insert_or_existing(notification: Notification) -> tuple[Notification, bool]:
+    """The row inserted now (True), or the one an earlier delivery reserved (False)."""
     try:
         # The unique (cause event, recipient) decides between concurrent deliveries; the
         # savepoint keeps the surrounding transaction usable for the loser.
         with transaction.atomic(using=database.alias()):
             notification.save(force_insert=True)
     except IntegrityError:
-        return Notification.objects.get(
+        existing = Notification.objects.get(
             cause_event_id=notification.cause_event_id, recipient_id=notification.recipient_id
         )
-    return notification
+        return existing, False
+    return notification, True
 
 
-def _send_after_commit(notification_id: UUID) -> None:
+def _after_commit(send: Callable[[], object]) -> None:
     # robust: a failure is logged by Django and never breaks the commit that scheduled it
-    # (notification_send records its own failures anyway).
-    transaction.on_commit(
-        lambda: notification_send(notification_id=notification_id),
-        using=database.alias(),
-        robust=True,
-    )
+    # (sending records its own failures anyway).
+    transaction.on_commit(send, using=database.alias(), robust=True)
 
 
 # --- Send ---------------------------------------------------------------------------------------
@@ -112,6 +120,11 @@ def notification_send(*, notification_id: UUID) -> Notification | None:
     notification = _claim(notification_id)
     if notification is None:
         return None
+    return _send_claimed(notification)
+
+
+def _send_claimed(notification: Notification) -> Notification:
+    """Send a notification whose lease this process holds (outside any transaction)."""
     try:
         if not notification.has_message:
             notification = _address_and_render(notification)
@@ -120,7 +133,7 @@ def notification_send(*, notification_id: UUID) -> Notification | None:
         _email(notification)
     except Exception as error:  # noqa: BLE001 - any failure (identity, backend) is retried later
         return _record_send_failure(notification.id, error)
-    return _mark_sent(notification.id)
+    return _mark_sent(notification)
 
 
 def notification_send_due(*, limit: int = 100) -> int:
@@ -181,18 +194,21 @@ def _address_and_render(notification: Notification) -> Notification:
             return _skip(notification.id, reason="The customer's account does not exist.")
         email, context = customer.email, {"name": customer.name, **context}
     rendered = render_email(notification.template, context)
-    return _store_message(notification.id, email=email, rendered=rendered)
+    return _store_message(notification, email=email, rendered=rendered)
 
 
-@database.atomic
-def _store_message(notification_id: UUID, *, email: str, rendered: RenderedEmail) -> Notification:
-    notification = Notification.objects.select_for_update().get(id=notification_id)
-    notification.email = email
-    notification.subject = rendered.subject
-    notification.body_text = rendered.text
-    notification.body_html = rendered.html
-    notification.save(update_fields=["email", "subject", "body_text", "body_html"])
-    return notification
+def _store_message(
+    notification: Notification, *, email: str, rendered: RenderedEmail
+) -> Notification:
+    """Keep the message before sending it, so that a retry sends the same. One UPDATE, atomic
+    on its own: the sender holds the row's lease, and no other column is touched."""
+    return _update(
+        notification,
+        email=email,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+    )
 
 
 @database.atomic
@@ -220,13 +236,17 @@ def _email(notification: Notification) -> None:
 
 
 @database.atomic
-def _mark_sent(notification_id: UUID) -> Notification:
-    notification = Notification.objects.select_for_update().get(id=notification_id)
-    notification.status = NotificationStatus.SENT
-    notification.sent_at = timezone.now()
-    notification.claimed_until = None
-    notification.last_error = ""
-    notification.save(update_fields=["status", "sent_at", "claimed_until", "last_error"])
+def _mark_sent(notification: Notification) -> Notification:
+    """Mark it sent and publish NotificationSent. The columns the event carries besides the
+    time never change after the reservation: the sender's copy is as good as a re-read."""
+    sent_at = timezone.now()
+    _update(
+        notification,
+        status=NotificationStatus.SENT,
+        sent_at=sent_at,
+        claimed_until=None,
+        last_error="",
+    )
     publish(
         NotificationSent(
             notification_id=notification.id,
@@ -234,9 +254,18 @@ def _mark_sent(notification_id: UUID) -> Notification:
             channel=notification.channel,
             template=notification.template,
             cause_event_id=notification.cause_event_id,
-            sent_at=notification.sent_at,
+            sent_at=sent_at,
         )
     )
+    return notification
+
+
+def _update(notification: Notification, **values: Any) -> Notification:
+    """UPDATE these columns of the row (no read, no lock held beyond the statement) and give
+    the sender's copy the same values."""
+    Notification.objects.filter(id=notification.id).update(**values)
+    for field, value in values.items():
+        setattr(notification, field, value)
     return notification
 
 

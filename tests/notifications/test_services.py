@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 
@@ -180,3 +182,78 @@ def test_identity_out_of_reach_is_retried_like_a_failed_send(
     assert (failed.status, failed.attempts) == (NotificationStatus.PENDING, 1)
     assert "identity unreachable" in failed.last_error
     assert mail.outbox == []
+
+
+def _reserve_welcome(**fields: object) -> Notification:
+    return services.notification_reserve(  # type: ignore[arg-type]
+        template="welcome",
+        recipient_id=uuid.uuid4(),
+        email="grace@example.com",
+        cause_event_id=uuid.uuid4(),
+        context={"name": "Grace"},
+        **fields,
+    )
+
+
+def test_a_new_notification_is_reserved_under_the_lease_of_the_process_that_sends_it(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as sends:
+        reserved = _reserve_welcome()
+
+    stored = Notification.objects.get(id=reserved.id)
+    assert stored.status == NotificationStatus.PENDING
+    assert stored.attempts == 1
+    assert stored.claimed_until is not None and stored.claimed_until > timezone.now()
+    # A sweeper running between the commit and the send leaves the row to its sender.
+    assert services.notification_send_due() == 0
+    assert mail.outbox == []
+
+    [send] = sends
+    with CaptureQueriesContext(connection) as queries:
+        send()
+
+    assert [message.to for message in mail.outbox] == [["grace@example.com"]]
+    stored.refresh_from_db()
+    assert (stored.status, stored.attempts, stored.claimed_until) == (
+        NotificationStatus.SENT,
+        1,
+        None,
+    )
+    # It sends under the lease it reserved with: no claim, no row read back.
+    assert not [query for query in queries if "FOR UPDATE" in query["sql"]]
+
+
+def test_a_reservation_whose_sender_died_is_sent_by_the_sweeper_once_its_lease_ran_out(
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):  # the sender dies: nothing runs
+        reserved = _reserve_welcome()
+    assert services.notification_send_due() == 0
+    Notification.objects.filter(id=reserved.id).update(
+        claimed_until=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert services.notification_send_due() == 1
+
+    [message] = mail.outbox
+    assert message.extra_headers["X-Notification-ID"] == str(reserved.id)
+    reserved.refresh_from_db()
+    assert (reserved.status, reserved.attempts) == (NotificationStatus.SENT, 2)
+
+
+def test_a_customer_message_is_stored_before_it_is_sent(
+    customers: CustomerDirectory, broken_email: None
+) -> None:
+    ada = customers.add(email="ada@example.com", name="Ada Lovelace")
+    notification = pending(
+        recipient_id=ada.id, template="welcome", email="", subject="", body_text="", body_html=""
+    )
+
+    services.notification_send(notification_id=notification.id)
+
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.PENDING  # the email server refused it
+    assert notification.email == "ada@example.com"
+    assert notification.subject == "Welcome to the shop, Ada Lovelace"
+    assert notification.body_text and notification.body_html
