@@ -20,7 +20,8 @@ BENCH_INSTRUCTIONS [off]: instructions per request from callgrind instead of CPU
 of each side in a process of its own, twice, with BENCH_CPU_REQUESTS and three times as many
 requests; slow), BENCH_PROFILE [none], BENCH_PROFILE_OUT (a file for the profile's
 stats, to read with pstats); BENCH_SPY [none]: a row to serve alone under py-spy, whose
-collapsed stacks go to BENCH_SPY_OUT [/tmp/httpcpu-<row>.txt].
+collapsed stacks go to BENCH_SPY_OUT [/tmp/httpcpu-<row>.txt]; BENCH_RSS_ONLY [off]: only the
+gunicorn workers' RSS, without the CPU rounds (a minute instead of several).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ WARM_UP = int(os.environ.get("BENCH_CPU_WARM_UP", "10" if INSTRUCTIONS else "50"
 PROFILE = os.environ.get("BENCH_PROFILE", "")
 SPY = os.environ.get("BENCH_SPY", "")
 ONLY_ROW = os.environ.get("BENCH_ROW", "")
+RSS_ONLY = os.environ.get("BENCH_RSS_ONLY", "") not in ("", "0", "false")
 ROWS = ("post", "catalog", "order")
 
 
@@ -292,6 +294,9 @@ def main() -> None:
             cwd=BENCH,
             env=baseline,
         )
+        if RSS_ONLY:
+            print_worker_rss(worker_rss(shop, baseline))
+            return
         print(
             f"app CPU per request, {ROUNDS} rounds of {REQUESTS} requests after {WARM_UP} to warm"
             f" up; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
@@ -329,11 +334,14 @@ def main() -> None:
                 f"{labels[row]:<44} {spread['shop']:>20} {spread['baseline']:>20}"
                 f"  {shop_ms / base_ms:4.1f}x the CPU"
             )
-        rss = worker_rss(shop, baseline)
-        print(
-            f"{'gunicorn worker RSS, MB':<44} {rss['shop']:>20.1f} {rss['baseline']:>20.1f}"
-            f"  {rss['shop'] / rss['baseline']:4.2f}x"
-        )
+        print_worker_rss(worker_rss(shop, baseline))
+
+
+def print_worker_rss(rss: dict[str, float]) -> None:
+    print(
+        f"{'gunicorn worker RSS, MB':<44} {rss['shop']:>20.1f} {rss['baseline']:>20.1f}"
+        f"  {rss['shop'] / rss['baseline']:4.2f}x"
+    )
 
 
 if __name__ == "__main__":
