@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
@@ -22,6 +24,19 @@ pytest_plugins = ["modulith.testing.fixtures"]
 @pytest.fixture
 def redis_url() -> str:
     return services.require(services.REDIS_URL, 6379, "Redis")
+
+
+@pytest.fixture
+def shared_read_caches(redis_url: str) -> Iterator[None]:
+    """Django's cache in Redis, as deployed: the contexts' read caches (VersionedCache) keep
+    entries. A key prefix of the test's own keeps other tests' tokens and entries apart."""
+    cache = {
+        "BACKEND": "modulith.http.cache.RedisCache",
+        "LOCATION": redis_url,
+        "KEY_PREFIX": uuid.uuid4().hex,
+    }
+    with override_settings(CACHES={"default": cache}):
+        yield
 
 
 @pytest.fixture

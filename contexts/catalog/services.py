@@ -1,4 +1,6 @@
-"""Write use cases of the catalog. A state change publishes its event in the same transaction."""
+"""Write use cases of the catalog. A state change publishes its event in the same transaction,
+and invalidates the catalog's read cache (caching.py) in it: this module is the only writer of
+products."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from contexts.catalog import database
+from contexts.catalog.caching import invalidate_products
 from contexts.catalog.events import ProductPriceChanged, ProductPublished, ProductRetired
 from contexts.catalog.models import DEFAULT_CURRENCY, Product
 from contexts.catalog.selectors import ProductNotFound
@@ -50,6 +53,7 @@ def product_create(
         if Product.objects.filter(sku=sku).exists():
             raise ProductSkuTaken(sku) from None
         raise
+    invalidate_products()
     if product.active:
         _publish_published(product)
     return product
@@ -84,6 +88,7 @@ def product_update(
     for field in changed:
         setattr(product, field, changes[field])
     product.save(update_fields=[*changed, "updated_at"])
+    invalidate_products()
     if "price" in changed:
         publish(
             ProductPriceChanged(
@@ -106,6 +111,7 @@ def product_retire(*, sku: str) -> Product:
         return product
     product.active = False
     product.save(update_fields=["active", "updated_at"])
+    invalidate_products()
     publish(ProductRetired(product_id=product.id, sku=product.sku, retired_at=product.updated_at))
     return product
 
@@ -118,6 +124,7 @@ def product_publish(*, sku: str) -> Product:
         return product
     product.active = True
     product.save(update_fields=["active", "updated_at"])
+    invalidate_products()
     _publish_published(product)
     return product
 

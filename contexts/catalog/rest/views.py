@@ -18,11 +18,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contexts.catalog import selectors, services
+from contexts.catalog.caching import PRODUCTS, catalog_cache
 from contexts.catalog.models import DEFAULT_CURRENCY
 from modulith.http import schema_errors
 from modulith.http.authentication import Role
 from modulith.http.inputs import StrictInput
-from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_response
+from modulith.http.pagination import BoundedLimitOffsetPagination, cached_paginated_response
 from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
 from modulith.http.schema import extend_schema, extend_schema_view
@@ -142,8 +143,21 @@ class ProductCollectionView(APIView):
         filters = query.validated_data
         if filters["include_retired"] and not request.user.is_staff:
             self.permission_denied(request, message="Only staff may list retired products.")
-        products = selectors.product_list(**filters)
-        return paginated_response(view=self, items=products, output=ProductOutput)
+        return cached_paginated_response(
+            view=self,
+            items=lambda: selectors.product_list(**filters),
+            output=ProductOutput,
+            cache=catalog_cache,
+            scope=PRODUCTS,
+            key=self.page_key(filters, staff=request.user.is_staff),
+        )
+
+    @classmethod
+    def page_key(cls, filters: dict[str, Any], *, staff: bool) -> str:
+        """Everything that selects the list's items, as validated, and who asks (for a page
+        that may one day differ by role); the limit and offset are added to it."""
+        named = "&".join(f"{name}={filters.get(name)}" for name in cls.query_parameter_names)
+        return f"page:{named}&staff={staff}"
 
     @extend_schema(
         tags=TAGS,

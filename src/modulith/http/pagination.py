@@ -10,12 +10,15 @@ A list refuses query parameters it does not declare: `limit`, `offset` and the n
 
 `paginated_response` renders one page: the view keeps its `pagination_class` attribute, which
 drf-spectacular reads to describe the paged response, and its one domain call (the selector
-producing `items`) stays in the view.
+producing `items`) stays in the view. `cached_paginated_response` does the same through a read
+cache (modulith.contexts.caching): it keeps the count and the rendered items of a page, not the
+links, which depend on the request's address.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,6 +29,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
+from modulith.contexts.caching import VersionedCache
 from modulith.http.inputs import refuse_unknown_query_parameters
 from modulith.http.representation import represent_many
 
@@ -33,6 +37,14 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # Far beyond any list the shop holds, far below the 64-bit integers the database accepts.
 MAX_OFFSET = 1_000_000
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: how many items the whole list has, and the page's rendered items."""
+
+    count: int
+    items: tuple[dict[str, Any], ...]
 
 
 class BoundedLimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -45,10 +57,27 @@ class BoundedLimitOffsetPagination(pagination.LimitOffsetPagination):
     def paginate_queryset(
         self, queryset: Any, request: Request, view: APIView | None = None
     ) -> list[Any] | None:
+        self._refuse_unknown_parameters(request, view)
+        return super().paginate_queryset(queryset, request, view)
+
+    def page_asked_for(self, request: Request, view: APIView) -> tuple[int, int]:
+        """Check the query string as paginate_queryset does and note the page it asks for,
+        reading no rows: (limit, offset)."""
+        self._refuse_unknown_parameters(request, view)
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        return self.limit, self.offset
+
+    def page_response(self, page: Page) -> Response:
+        """The response of a page built earlier, with the links of this request."""
+        self.count = page.count
+        return self.get_paginated_response(list(page.items))
+
+    def _refuse_unknown_parameters(self, request: Request, view: APIView | None) -> None:
         filters = getattr(view, "query_parameter_names", ())
         accepted = (self.limit_query_param, self.offset_query_param, *filters)
         refuse_unknown_query_parameters(request.query_params, accepted)
-        return super().paginate_queryset(queryset, request, view)
 
     def get_limit(self, request: Request) -> int:
         return self._bounded(request, self.limit_query_param, 1, self.max_limit, self.default_limit)
@@ -91,3 +120,26 @@ def paginated_response(
     paginator: pagination.BasePagination = view.pagination_class()  # type: ignore[attr-defined]
     page = paginator.paginate_queryset(items, view.request, view=view)
     return paginator.get_paginated_response(represent_many(output, page or ()))
+
+
+def cached_paginated_response(
+    *,
+    view: APIView,
+    items: Callable[[], QuerySet[Any]],
+    output: type[Serializer[Any]],
+    cache: VersionedCache,
+    scope: str,
+    key: str,
+) -> Response:
+    """paginated_response through `cache`: the page is kept under `key` (which must name
+    everything that changes the list: its filters, the caller's visibility) with the limit and
+    offset. `items` is called only on a miss."""
+    paginator: BoundedLimitOffsetPagination = view.pagination_class()  # type: ignore[attr-defined]
+    limit, offset = paginator.page_asked_for(view.request, view)
+
+    def build() -> Page:
+        page = paginator.paginate_queryset(items(), view.request, view=view)
+        count = paginator.count or 0
+        return Page(count=count, items=tuple(represent_many(output, page or ())))
+
+    return paginator.page_response(cache.get(scope, f"{key}&limit={limit}&offset={offset}", build))
