@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from modulith.http.authentication import Role, TokenPrincipal
-from tests.support import clients, seeds, services
+from tests.support import clients, read_caches, seeds, services
 from tests.support.auth import BearerFactory, bearer_factory
 from tests.support.jwt_keys import JwtKeys, generate_key, private_pem, write_keys
 
@@ -28,14 +26,8 @@ def redis_url() -> str:
 
 @pytest.fixture
 def shared_read_caches(redis_url: str) -> Iterator[None]:
-    """Django's cache in Redis, as deployed: the contexts' read caches (VersionedCache) keep
-    entries. A key prefix of the test's own keeps other tests' tokens and entries apart."""
-    cache = {
-        "BACKEND": "modulith.http.cache.RedisCache",
-        "LOCATION": redis_url,
-        "KEY_PREFIX": uuid.uuid4().hex,
-    }
-    with override_settings(CACHES={"default": cache}):
+    """The contexts' read caches (VersionedCache) in Redis, as deployed (tests/support)."""
+    with read_caches.read_caches_in(redis_url):
         yield
 
 

@@ -1,12 +1,16 @@
 """Admin for the rate table (staff edit prices here) and a read-only view of shipments, whose
-status changes only through the dispatch/deliver endpoints so that their events are published."""
+status changes only through the dispatch/deliver endpoints so that their events are published.
+
+Zones, their countries and their rates are edited on the zone's page only (inlines), and every
+save or delete there invalidates the cached rate tables (caching.py) in its transaction."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
+from contexts.shipping.caching import RATES, shipping_cache
 from contexts.shipping.models import Rate, Shipment, Zone, ZoneCountry
-from modulith.contexts.admin import ReadOnlyModelAdmin
+from modulith.contexts.admin import ReadCacheInvalidatingAdmin, ReadOnlyModelAdmin
 
 
 class ZoneCountryInline(admin.TabularInline):
@@ -20,7 +24,9 @@ class RateInline(admin.TabularInline):
 
 
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(ReadCacheInvalidatingAdmin):
+    read_cache = shipping_cache
+    read_cache_scope = RATES
     list_display = ("code", "name")
     search_fields = ("code", "name", "countries__country")
     inlines = [ZoneCountryInline, RateInline]

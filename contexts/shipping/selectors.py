@@ -3,6 +3,8 @@ maps them to its DTOs)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Case, QuerySet, Subquery, Value, When
@@ -25,31 +27,47 @@ class NoShippingRate(LookupError):
     """No rate covers this destination country or parcel weight."""
 
 
-def rate_for(*, weight: int, country: str, currency: str) -> Rate:
-    """The rate of one parcel of `weight` grams to `country`: the lightest band of the country's
-    zone that holds the weight, with its zone. Raises NoShippingRate.
+@dataclass(frozen=True)
+class RateTable:
+    """What a parcel to one country costs in one currency: the bands of the country's zone,
+    lightest first, as (max weight in grams, amount). `zone` is None if no zone serves it."""
 
-    One query: the destination's zone is a subquery of the rate's. Only when no rate answers
-    does a second one tell an unserved country from a parcel too heavy for its zone.
+    country: str
+    currency: str
+    zone: str | None
+    bands: tuple[tuple[int, Decimal], ...]
+
+    def price(self, weight: int) -> tuple[str, Decimal]:
+        """The zone, and the amount of its lightest band that holds `weight` grams. Raises
+        NoShippingRate."""
+        for max_weight_grams, amount in self.bands:
+            if self.zone is not None and max_weight_grams >= weight:
+                return self.zone, amount
+        if self.zone is None:
+            raise NoShippingRate(f"No shipping zone serves {self.country}.")
+        raise NoShippingRate(
+            f"No {self.currency} rate to {self.country} covers a parcel of {weight} g."
+        )
+
+
+def rate_table(*, country: str, currency: str) -> RateTable:
+    """The rate table of parcels to `country` in `currency`.
+
+    One query: the destination's zone is a subquery of the rates'. Only when no rate answers
+    does a second one tell an unserved country from a zone without rates in the currency.
     """
-    country = country.upper()
-    rate = (
+    country, currency = country.upper(), currency.upper()
+    rates = list(
         Rate.objects.filter(
             zone_id=Subquery(_destination_zones(country).values("zone_id")[:1]),
-            currency=currency.upper(),
-            max_weight_grams__gte=weight,
+            currency=currency,
         )
-        .select_related("zone")
         .order_by("max_weight_grams")
-        .first()
+        .values_list("max_weight_grams", "amount", "zone__code")
     )
-    if rate is None:
-        if _zone_of(country) is None:
-            raise NoShippingRate(f"No shipping zone serves {country}.")
-        raise NoShippingRate(
-            f"No {currency.upper()} rate to {country} covers a parcel of {weight} g."
-        )
-    return rate
+    zone = rates[0][2] if rates else _zone_of(country)
+    bands = tuple((max_weight_grams, amount) for max_weight_grams, amount, _ in rates)
+    return RateTable(country=country, currency=currency, zone=zone, bands=bands)
 
 
 def _destination_zones(country: str) -> QuerySet[ZoneCountry]:
@@ -61,8 +79,8 @@ def _destination_zones(country: str) -> QuerySet[ZoneCountry]:
     )
 
 
-def _zone_of(country: str) -> int | None:
-    return _destination_zones(country).values_list("zone_id", flat=True).first()
+def _zone_of(country: str) -> str | None:
+    return _destination_zones(country).values_list("zone__code", flat=True).first()
 
 
 def shipment_list(*, scope: Scope) -> QuerySet[Shipment]:

@@ -7,6 +7,7 @@ runs writers and readers against PostgreSQL and a real Redis.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from django.core.cache import caches
 from django.test import override_settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from modulith.contexts.caching import VersionedCache
+from modulith.contexts.caching import VersionedCache, shape_key
 from tests.modulith.conftest import modulith_overrides
 
 LOCAL = "versioned-local"
@@ -184,3 +185,19 @@ def test_invalidate_outside_a_transaction_is_refused() -> None:
     # Django would run the after-commit part at once: a fresh token before the rows change.
     with pytest.raises(RuntimeError, match="needs the writing transaction open"):
         new_cache().invalidate("scope", using="default")
+
+
+def test_a_dataclass_with_other_fields_gets_another_shape_key() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Price:
+        amount: int
+
+    first = shape_key(Price)
+
+    @dataclasses.dataclass(frozen=True)  # type: ignore[no-redef]
+    class Price:
+        amount: int
+        currency: str
+
+    assert shape_key(Price) != first
+    assert shape_key(Price) == shape_key(Price)

@@ -45,14 +45,17 @@ the tests of the caches themselves.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Collection, Mapping
 from typing import Any, TypeVar
 
+from django.apps import AppConfig
 from django.core.cache import caches
 from django.db import transaction
+from django.db.models.signals import post_migrate
 
 from modulith.settings import IN_PROCESS_CACHES, modulith_setting
 
@@ -178,6 +181,32 @@ class VersionedCache:
             operation(*args)
         except Exception:  # noqa: BLE001 - a lost entry or token does no harm (see above)
             logger.warning("read cache %s could not be written", self.name)
+
+
+def invalidate_after_migrate(cache: VersionedCache, scope: str, *, app_config: AppConfig) -> None:
+    """Invalidate `scope` whenever `migrate` ran for `app_config`'s app (call from its ready()).
+
+    A data migration writes rows without the context's use cases, and a database migrated
+    from nothing (a new environment, a bench) must not meet the entries an earlier database
+    left in the shared cache. If the cache cannot be written the command fails, after its
+    migrations: better than a deployment that serves what the migration changed.
+    """
+
+    def migrated(*, using: str, **kwargs: Any) -> None:
+        with transaction.atomic(using=using):
+            cache.invalidate(scope, using=using)
+
+    post_migrate.connect(
+        migrated, sender=app_config, weak=False, dispatch_uid=f"{cache.name}:{scope}:migrate"
+    )
+
+
+def shape_key(value_type: type) -> str:
+    """A short name for the shape of a dataclass a cache keeps, for its entries' keys: a field
+    added, renamed or retyped gives another, so new code never unpickles an old entry."""
+    shape = [(field.name, str(field.type)) for field in dataclasses.fields(value_type)]
+    declaration = f"{value_type.__module__}.{value_type.__qualname__}{shape}"
+    return hashlib.blake2b(declaration.encode(), digest_size=8).hexdigest()
 
 
 def _fresh_token() -> str:

@@ -31,7 +31,7 @@ from rest_framework.views import APIView
 
 from modulith.contexts.caching import VersionedCache
 from modulith.http.inputs import refuse_unknown_query_parameters
-from modulith.http.representation import represent_many
+from modulith.http.representation import represent_many, representation_key
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -132,8 +132,9 @@ def cached_paginated_response(
     key: str,
 ) -> Response:
     """paginated_response through `cache`: the page is kept under `key` (which must name
-    everything that changes the list: its filters, the caller's visibility) with the limit and
-    offset. `items` is called only on a miss."""
+    everything that changes the list: its filters, the caller's visibility) with the limit, the
+    offset and what `output` renders (a new declaration of it never meets an old page).
+    `items` is called only on a miss."""
     paginator: BoundedLimitOffsetPagination = view.pagination_class()  # type: ignore[attr-defined]
     limit, offset = paginator.page_asked_for(view.request, view)
 
@@ -142,4 +143,5 @@ def cached_paginated_response(
         count = paginator.count or 0
         return Page(count=count, items=tuple(represent_many(output, page or ())))
 
-    return paginator.page_response(cache.get(scope, f"{key}&limit={limit}&offset={offset}", build))
+    page_key = f"{representation_key(output)}:{key}&limit={limit}&offset={offset}"
+    return paginator.page_response(cache.get(scope, page_key, build))

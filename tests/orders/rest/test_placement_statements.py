@@ -57,32 +57,51 @@ def kind(sql: str) -> str:
     return f"{sql.split()[0]} {table.group(1)}" if table else sql
 
 
-def test_a_placement_is_ten_statements_with_one_commit(client: APIClient) -> None:
+PLACEMENT = [
+    "SELECT orders_idempotencyrecord",  # a replay answers from here
+    "SELECT catalog_product",  # every line's product (none with the read caches warm)
+    "SELECT shipping_rate",  # the destination's rate table, its zone a subquery (idem)
+    "BEGIN",
+    "INSERT orders_order",
+    "INSERT orders_orderline",  # both lines
+    "INSERT orders_orderhistoryentry",
+    "INSERT orders_idempotencyrecord",
+    "INSERT modulith_outboxmessage",
+    "COMMIT",
+]
+PRICING = {"SELECT catalog_product", "SELECT shipping_rate"}
+
+
+def placement_statements(client: APIClient) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         response = client.post(
             ORDERS, order_body(), format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
         )
-
     assert response.status_code == 201, response.content
-    statements = [query["sql"] for query in captured.captured_queries]
-    assert [kind(sql) for sql in statements] == [
-        "SELECT orders_idempotencyrecord",  # a replay answers from here
-        "SELECT catalog_product",  # every line's product
-        "SELECT shipping_rate",  # the destination's zone is a subquery
-        "BEGIN",
-        "INSERT orders_order",
-        "INSERT orders_orderline",  # both lines
-        "INSERT orders_orderhistoryentry",
-        "INSERT orders_idempotencyrecord",
-        "INSERT modulith_outboxmessage",
-        "COMMIT",
-    ]
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_placement_is_ten_statements_with_one_commit(client: APIClient) -> None:
+    statements = placement_statements(client)
+
+    assert [kind(sql) for sql in statements] == PLACEMENT
     assert "ON CONFLICT DO NOTHING" in statements[7]
     # The event went to the broker; its dispatched mark waits to be written with others.
     event = OutboxMessage.objects.get()
     assert event.id.hex in str(pending_marks.waiting("default")).replace("-", "")
     pending_marks.flush()
     assert OutboxMessage.objects.get().dispatched_at is not None
+
+
+@pytest.mark.usefixtures("shared_read_caches")
+def test_with_the_read_caches_warm_pricing_costs_no_statement(client: APIClient) -> None:
+    # The first placement starts the catalog's and shipping's tokens, the second stores the
+    # products and the rate table it read: both cold, ten statements.
+    cold = [[kind(sql) for sql in placement_statements(client)] for _ in range(2)]
+    warm = [kind(sql) for sql in placement_statements(client)]
+
+    assert cold == [PLACEMENT, PLACEMENT]
+    assert warm == [statement for statement in PLACEMENT if statement not in PRICING]
 
 
 def test_a_replay_is_one_statement(client: APIClient) -> None:

@@ -1,4 +1,5 @@
-"""The product list through the catalog's read cache in Redis, as deployed (HTTP, end to end).
+"""The product list (HTTP, end to end) and the products placements price (the api) through the
+catalog's read cache in Redis, as deployed.
 
 A repeated read costs no SQL statement; the read right after any write use case (over HTTP or in
 the admin) shows the write. Transactional tests: the fresh token is set after a real commit.
@@ -16,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from contexts.catalog import demo
+from contexts.catalog import api, demo, services
 from contexts.catalog.models import Product
 from tests.catalog.factories import ProductFactory
 
@@ -169,3 +170,39 @@ def test_a_bad_query_string_is_refused_on_a_cached_list_too(anonymous_client: AP
     assert anonymous_client.get(f"{PRODUCTS}?limit=0").status_code == 400
     assert anonymous_client.get(f"{PRODUCTS}?colour=red").status_code == 400
     assert anonymous_client.get(f"{PRODUCTS}?include_retired=true").status_code in (401, 403)
+
+
+# --- The products placements price (catalog.api.get_products) ------------------------------------
+
+
+def priced(*skus: str) -> dict[str, tuple[Decimal, bool]]:
+    products = api.get_products(skus=skus)
+    return {sku: (product.price, product.active) for sku, product in products.items()}
+
+
+def test_products_priced_again_cost_no_statement_and_only_new_skus_are_read() -> None:
+    priced("MUG-1")  # starts the token
+    priced("MUG-1")  # stores MUG-1
+
+    assert statements_of(lambda: priced("MUG-1")) == 0
+    with CaptureQueriesContext(connection) as captured:
+        assert priced("MUG-1", "TEA-1", "NONE-1") == {
+            "MUG-1": (Decimal("10.00"), True),
+            "TEA-1": (Decimal("5.00"), True),
+        }
+    assert len(captured.captured_queries) == 1
+    assert "MUG-1" not in captured.captured_queries[0]["sql"]  # served from the cache
+
+
+def test_a_new_price_or_a_retirement_is_priced_at_once() -> None:
+    priced("MUG-1", "TEA-1")
+    priced("MUG-1", "TEA-1")
+
+    services.product_update(sku="MUG-1", price=Decimal("11.00"))
+    assert priced("MUG-1", "TEA-1") == {
+        "MUG-1": (Decimal("11.00"), True),
+        "TEA-1": (Decimal("5.00"), True),
+    }
+
+    services.product_retire(sku="TEA-1")
+    assert priced("MUG-1", "TEA-1")["TEA-1"] == (Decimal("5.00"), False)
