@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pytest_django.fixtures import Settings
+from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
 
 from modulith.http.authentication import Role, TokenPrincipal
-from tests.support import clients, read_caches, seeds, services
+from tests.support import clients, pages, read_caches, seeds, services
 from tests.support.auth import BearerFactory, bearer_factory
 from tests.support.jwt_keys import JwtKeys, generate_key, private_pem, write_keys
 
@@ -153,3 +154,14 @@ def staff_client() -> APIClient:
 @pytest.fixture
 def customer_client() -> APIClient:
     return clients.client_with_roles(Role.CUSTOMER)
+
+
+@pytest.fixture
+def pages_cost_the_same(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> pages.PagesCostTheSame:
+    """pages_cost_the_same(client, url, rows=N): a page of one row and a page of all N rows take
+    the same queries (tests/support/pages.py)."""
+    return functools.partial(
+        pages.assert_any_page_costs_the_same, assert_num_queries=django_assert_num_queries
+    )

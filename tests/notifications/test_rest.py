@@ -6,14 +6,13 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from pytest_django.fixtures import DjangoAssertNumQueries
 from rest_framework.test import APIClient
 
 from modulith.http.authentication import Role, TokenPrincipal
 from tests.notifications.conftest import ClientFor
 from tests.notifications.factories import NotificationFactory
 from tests.support.auth import BearerFactory
-from tests.support.pages import assert_any_page_costs_the_same
+from tests.support.pages import PagesCostTheSame
 from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
@@ -49,14 +48,12 @@ def test_staff_also_see_only_their_own_notifications(client_for: ClientFor) -> N
 
 
 def test_listing_notifications_costs_the_same_queries_for_any_page_size(
-    client_for: ClientFor, django_assert_num_queries: DjangoAssertNumQueries
+    client_for: ClientFor, pages_cost_the_same: PagesCostTheSame
 ) -> None:
     ada = someone()
     NotificationFactory.create_batch(5, recipient_id=ada.id)
 
-    assert_any_page_costs_the_same(
-        client_for(ada), NOTIFICATIONS, rows=5, assert_num_queries=django_assert_num_queries
-    )
+    pages_cost_the_same(client_for(ada), NOTIFICATIONS, rows=5)
 
 
 def test_notifications_need_a_token() -> None:

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from pytest_django.fixtures import DjangoAssertNumQueries, Settings
+from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from contexts.payments.models import PaymentMethod, PaymentStatus
@@ -14,7 +14,7 @@ from modulith.http.authentication import Role, TokenPrincipal
 from tests.payments.conftest import ClientFor, MakePrincipal
 from tests.payments.factories import PaymentFactory, PaymentMethodFactory
 from tests.support.auth import BearerFactory
-from tests.support.pages import assert_any_page_costs_the_same
+from tests.support.pages import PagesCostTheSame
 from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
@@ -97,15 +97,11 @@ def test_customers_list_only_their_own_cards(
 
 
 def test_listing_cards_costs_the_same_queries_for_any_page_size(
-    client_for: ClientFor,
-    customer: TokenPrincipal,
-    django_assert_num_queries: DjangoAssertNumQueries,
+    client_for: ClientFor, customer: TokenPrincipal, pages_cost_the_same: PagesCostTheSame
 ) -> None:
     PaymentMethodFactory.create_batch(5, customer_id=customer.id)
 
-    assert_any_page_costs_the_same(
-        client_for(customer), METHODS, rows=5, assert_num_queries=django_assert_num_queries
-    )
+    pages_cost_the_same(client_for(customer), METHODS, rows=5)
 
 
 # --- Payments -----------------------------------------------------------------------------------
@@ -150,15 +146,11 @@ def test_tombstones_of_orders_that_never_reached_payments_are_not_listed(
 
 
 def test_listing_payments_costs_the_same_queries_for_any_page_size(
-    client_for: ClientFor,
-    customer: TokenPrincipal,
-    django_assert_num_queries: DjangoAssertNumQueries,
+    client_for: ClientFor, customer: TokenPrincipal, pages_cost_the_same: PagesCostTheSame
 ) -> None:
     PaymentFactory.create_batch(6, payment_method__customer_id=customer.id)
 
-    assert_any_page_costs_the_same(
-        client_for(customer), PAYMENTS, rows=6, assert_num_queries=django_assert_num_queries
-    )
+    pages_cost_the_same(client_for(customer), PAYMENTS, rows=6)
 
 
 def test_a_customer_sees_their_payment(client_for: ClientFor, customer: TokenPrincipal) -> None:

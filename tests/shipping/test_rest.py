@@ -7,7 +7,6 @@ import uuid
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from pytest_django.fixtures import DjangoAssertNumQueries
 from rest_framework.test import APIClient
 
 from contexts.shipping.models import Rate, ShipmentStatus, Zone
@@ -15,7 +14,7 @@ from modulith.http.authentication import TokenPrincipal
 from tests.shipping.conftest import ClientFor
 from tests.shipping.factories import ShipmentFactory
 from tests.support.auth import BearerFactory
-from tests.support.pages import assert_any_page_costs_the_same
+from tests.support.pages import PagesCostTheSame
 from tests.support.problems import assert_problem_type
 
 pytestmark = pytest.mark.django_db
@@ -67,15 +66,11 @@ def test_staff_list_every_shipment_but_no_tombstones(
 
 
 def test_listing_shipments_costs_the_same_queries_for_any_page_size(
-    client_for: ClientFor,
-    customer: TokenPrincipal,
-    django_assert_num_queries: DjangoAssertNumQueries,
+    client_for: ClientFor, customer: TokenPrincipal, pages_cost_the_same: PagesCostTheSame
 ) -> None:
     ShipmentFactory.create_batch(5, customer_id=customer.id)
 
-    assert_any_page_costs_the_same(
-        client_for(customer), SHIPMENTS, rows=5, assert_num_queries=django_assert_num_queries
-    )
+    pages_cost_the_same(client_for(customer), SHIPMENTS, rows=5)
 
 
 def test_a_customer_tracks_their_shipment(client_for: ClientFor, customer: TokenPrincipal) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from pytest_django.fixtures import DjangoAssertNumQueries
 
@@ -20,3 +20,10 @@ def assert_any_page_costs_the_same(
     assert len(small.json()["results"]) == 1
     assert small.json()["next"] is not None
     assert len(large.json()["results"]) == rows
+
+
+class PagesCostTheSame(Protocol):
+    """The `pages_cost_the_same` fixture (tests/conftest.py): the assertion above, its query
+    counter already given."""
+
+    def __call__(self, client: Any, url: str, *, rows: int) -> None: ...
