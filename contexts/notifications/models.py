@@ -13,12 +13,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from modulith.contexts.choices import Codes
 
-class NotificationStatus(models.TextChoices):
-    PENDING = "pending", "pending"  # reserved, not sent yet (or sending failed and will retry)
-    SENT = "sent", "sent"
-    FAILED = "failed", "failed"  # gave up after repeated sending failures
-    SKIPPED = "skipped", "skipped"  # nobody to send to (e.g. the account no longer exists)
+
+class NotificationStatus(Codes):
+    PENDING = "pending"  # reserved, not sent yet (or sending failed and will retry)
+    SENT = "sent"
+    FAILED = "failed"  # gave up after repeated sending failures
+    SKIPPED = "skipped"  # nobody to send to (e.g. the account no longer exists)
 
 
 class Notification(models.Model):

@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
+from modulith.contexts.choices import Codes
+
 HALF_CENT = models.Value(Decimal("0.005"))
 
 
@@ -20,38 +22,38 @@ def money_field() -> models.DecimalField:
     return models.DecimalField(max_digits=12, decimal_places=2)
 
 
-class OrderStatus(models.TextChoices):
-    PENDING = "pending", "pending"
-    CONFIRMED = "confirmed", "confirmed"
-    REJECTED = "rejected", "rejected"
-    CANCELLED = "cancelled", "cancelled"
-    SHIPPED = "shipped", "shipped"
-    DELIVERED = "delivered", "delivered"
+class OrderStatus(Codes):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
 
 
-class StockStatus(models.TextChoices):
-    PENDING = "pending", "pending"
-    RESERVED = "reserved", "reserved"
-    FAILED = "failed", "failed"
-    EXPIRED = "expired", "expired"
-    RELEASED = "released", "released"
+class StockStatus(Codes):
+    PENDING = "pending"
+    RESERVED = "reserved"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    RELEASED = "released"
 
 
-class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "pending"
-    AUTHORIZED = "authorized", "authorized"
-    FAILED = "failed", "failed"
-    CAPTURED = "captured", "captured"
-    VOIDED = "voided", "voided"
-    REFUNDED = "refunded", "refunded"
+class PaymentStatus(Codes):
+    PENDING = "pending"
+    AUTHORIZED = "authorized"
+    FAILED = "failed"
+    CAPTURED = "captured"
+    VOIDED = "voided"
+    REFUNDED = "refunded"
 
 
-class RejectionReason(models.TextChoices):
-    OUT_OF_STOCK = "out_of_stock", "out of stock"
-    PAYMENT_DECLINED = "payment_declined", "payment declined"
-    INSUFFICIENT_FUNDS = "insufficient_funds", "insufficient funds"
+class RejectionReason(Codes):
+    OUT_OF_STOCK = "out_of_stock"
+    PAYMENT_DECLINED = "payment_declined"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
     PAYMENT_UNAVAILABLE = "payment_unavailable", "payment provider unavailable"
-    RESERVATION_EXPIRED = "reservation_expired", "reservation expired"
+    RESERVATION_EXPIRED = "reservation_expired"
 
 
 class Order(models.Model):

@@ -10,6 +10,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from modulith.contexts.choices import Codes
+
 DEFAULT_CURRENCY = "EUR"
 
 # Payment ids are derived from the order id, so the id (and the provider idempotency keys built
@@ -40,23 +42,23 @@ class PaymentMethod(models.Model):
         return f"{self.brand} •••• {self.last4}"
 
 
-class PaymentStatus(models.TextChoices):
-    PENDING = "pending", "pending"
-    AUTHORIZED = "authorized", "authorized"
-    FAILED = "failed", "failed"
-    CAPTURED = "captured", "captured"
-    VOIDED = "voided", "voided"
-    REFUNDED = "refunded", "refunded"
+class PaymentStatus(Codes):
+    PENDING = "pending"
+    AUTHORIZED = "authorized"
+    FAILED = "failed"
+    CAPTURED = "captured"
+    VOIDED = "voided"
+    REFUNDED = "refunded"
     # The order was rejected or cancelled before its OrderPlaced reached us: a tombstone that
     # stops a late OrderPlaced from authorizing anything. No money ever moved.
-    ABANDONED = "abandoned", "abandoned"
+    ABANDONED = "abandoned"
 
 
-class FailureReason(models.TextChoices):
-    DECLINED = "declined", "declined"
-    INSUFFICIENT_FUNDS = "insufficient_funds", "insufficient funds"
-    PROVIDER_UNAVAILABLE = "provider_unavailable", "provider unavailable"
-    UNKNOWN_PAYMENT_METHOD = "unknown_payment_method", "unknown payment method"
+class FailureReason(Codes):
+    DECLINED = "declined"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    PROVIDER_UNAVAILABLE = "provider_unavailable"
+    UNKNOWN_PAYMENT_METHOD = "unknown_payment_method"
 
 
 class Payment(models.Model):

@@ -10,6 +10,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from modulith.contexts.choices import Codes
+
 DEFAULT_CURRENCY = "EUR"
 # The currencies rates may be priced in: the quote endpoint's schema states them as an enum, and
 # the rate table cannot hold another (the column's choices and a check constraint), so the two
@@ -79,14 +81,14 @@ class Rate(models.Model):
         return f"{self.zone.code} ≤ {self.max_weight_grams} g: {self.amount} {self.currency}"
 
 
-class ShipmentStatus(models.TextChoices):
-    CREATED = "created", "created"
-    DISPATCHED = "dispatched", "dispatched"
-    DELIVERED = "delivered", "delivered"
-    CANCELLED = "cancelled", "cancelled"
+class ShipmentStatus(Codes):
+    CREATED = "created"
+    DISPATCHED = "dispatched"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
     # The order was cancelled before its confirmation reached shipping: a tombstone that stops
     # a late OrderConfirmed from creating a parcel. It has no address and no tracking number.
-    WITHDRAWN = "withdrawn", "withdrawn"
+    WITHDRAWN = "withdrawn"
 
 
 class Shipment(models.Model):
