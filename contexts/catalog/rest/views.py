@@ -26,8 +26,8 @@ from modulith.http.inputs import StrictInput
 from modulith.http.pagination import BoundedLimitOffsetPagination, cached_paginated_response
 from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
-from modulith.http.schema import extend_schema, extend_schema_view
-from modulith.http.views import TransitionView
+from modulith.http.schema import extend_schema
+from modulith.http.views import TransitionView, post_operation
 
 SKU_PATTERN = r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$"
 SKU_MESSAGE = "Use 1-32 characters: A-Z, 0-9 and single hyphens between them (e.g. MUG-001)."
@@ -254,25 +254,15 @@ PRODUCT_TRANSITION: dict[str, Any] = {
 }
 
 
-@extend_schema_view(
-    post=extend_schema(
-        operation_id="catalog_products_retire",
-        summary="Retire a product",
-        description="Staff only. Publishes ProductRetired; retiring again changes nothing.",
-        **PRODUCT_TRANSITION,
-    )
-)
+@post_operation("catalog_products_retire", "Retire a product", **PRODUCT_TRANSITION)
 class ProductRetireView(ProductTransitionView):
+    """Staff only. Publishes ProductRetired; retiring again changes nothing."""
+
     transition = services.product_retire
 
 
-@extend_schema_view(
-    post=extend_schema(
-        operation_id="catalog_products_publish",
-        summary="Put a product on sale again",
-        description="Staff only. Publishes ProductPublished; an active product is left alone.",
-        **PRODUCT_TRANSITION,
-    )
-)
+@post_operation("catalog_products_publish", "Put a product on sale again", **PRODUCT_TRANSITION)
 class ProductPublishView(ProductTransitionView):
+    """Staff only. Publishes ProductPublished; an active product is left alone."""
+
     transition = services.product_publish

@@ -24,7 +24,13 @@ from modulith.http.inputs import BoundedListField, StrictInput
 from modulith.http.problems import ProblemError
 from modulith.http.schema import extend_schema, extend_schema_view
 from modulith.http.throttling import AddressRateThrottle
-from modulith.http.views import RowView, ScopedDetailView, ScopedListView, TransitionView
+from modulith.http.views import (
+    RowView,
+    ScopedDetailView,
+    ScopedListView,
+    TransitionView,
+    post_operation,
+)
 
 TAGS = ["shipping"]
 
@@ -154,27 +160,17 @@ SHIPMENT_TRANSITION: dict[str, Any] = {
 }
 
 
-@extend_schema_view(
-    post=extend_schema(
-        operation_id="shipping_shipments_dispatch",
-        summary="Dispatch a shipment",
-        description="Staff only. A created shipment goes to the carrier (ShipmentDispatched).",
-        **SHIPMENT_TRANSITION,
-    )
-)
+@post_operation("shipping_shipments_dispatch", "Dispatch a shipment", **SHIPMENT_TRANSITION)
 class ShipmentDispatchView(ShipmentTransitionView):
+    """Staff only. A created shipment goes to the carrier (ShipmentDispatched)."""
+
     transition = services.shipment_dispatch
 
 
-@extend_schema_view(
-    post=extend_schema(
-        operation_id="shipping_shipments_deliver",
-        summary="Mark a shipment delivered",
-        description="Staff only. A dispatched shipment has arrived (ShipmentDelivered).",
-        **SHIPMENT_TRANSITION,
-    )
-)
+@post_operation("shipping_shipments_deliver", "Mark a shipment delivered", **SHIPMENT_TRANSITION)
 class ShipmentDeliverView(ShipmentTransitionView):
+    """Staff only. A dispatched shipment has arrived (ShipmentDelivered)."""
+
     transition = services.shipment_deliver
 
 

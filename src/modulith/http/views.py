@@ -9,6 +9,9 @@ serializer, and describes the operation with `extend_schema_view`:
         output = PaymentOutput
         rows = selectors.payment_list
 
+A view that only answers POST, as a transition does, may be described with `post_operation`
+instead: its id and summary, and its docstring as its description.
+
 The views stay thin (rule 9): one call into a selector or service, the errors it declares mapped
 to problems, the result serialized.
 """
@@ -31,6 +34,7 @@ from modulith.http.pagination import BoundedLimitOffsetPagination, paginated_res
 from modulith.http.permissions import IsStaff
 from modulith.http.problems import ProblemError
 from modulith.http.representation import represent
+from modulith.http.schema import extend_schema, extend_schema_view
 from modulith.http.scope import Scope
 
 T = TypeVar("T")
@@ -124,3 +128,12 @@ class TransitionView(RowView):
             return self.answer(lambda: type(self).transition(**arguments))
         except self.conflict as refused:
             raise type(self).conflict_problem(refused) from refused
+
+
+def post_operation(operation_id: str, summary: str, **schema: Any) -> Callable[[type[T]], type[T]]:
+    """Describe a view's POST in the OpenAPI document: `operation_id`, `summary`, and the rest of
+    `extend_schema`'s arguments in `schema` (what a context's transitions have in common). The
+    description is the view's docstring, which drf-spectacular takes when none is given."""
+    return extend_schema_view(
+        post=extend_schema(operation_id=operation_id, summary=summary, **schema)
+    )
