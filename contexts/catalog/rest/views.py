@@ -138,26 +138,25 @@ class ProductCollectionView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        query = self.ProductFilter(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = query.validated_data
-        if filters["include_retired"] and not request.user.is_staff:
-            self.permission_denied(request, message="Only staff may list retired products.")
+        # Pages are cached under the query string as sent: one is stored only after its query
+        # string was valid and allowed to the caller's role, so a hit need not check it again.
+        staff = request.user.is_staff
         return cached_paginated_response(
             view=self,
-            items=lambda: selectors.product_list(**filters),
+            items=lambda: selectors.product_list(**self.filters(request)),
             output=ProductOutput,
             cache=catalog_cache,
             scope=PRODUCTS,
-            key=self.page_key(filters, staff=request.user.is_staff),
+            key=f"page:{request.META.get('QUERY_STRING', '')}&staff={staff}",
         )
 
-    @classmethod
-    def page_key(cls, filters: dict[str, Any], *, staff: bool) -> str:
-        """Everything that selects the list's items, as validated, and who asks (for a page
-        that may one day differ by role); the limit and offset are added to it."""
-        named = "&".join(f"{name}={filters.get(name)}" for name in cls.query_parameter_names)
-        return f"page:{named}&staff={staff}"
+    def filters(self, request: Request) -> dict[str, Any]:
+        query = self.ProductFilter(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters: dict[str, Any] = query.validated_data
+        if filters["include_retired"] and not request.user.is_staff:
+            self.permission_denied(request, message="Only staff may list retired products.")
+        return filters
 
     @extend_schema(
         tags=TAGS,

@@ -131,17 +131,21 @@ def cached_paginated_response(
     scope: str,
     key: str,
 ) -> Response:
-    """paginated_response through `cache`: the page is kept under `key` (which must name
-    everything that changes the list: its filters, the caller's visibility) with the limit, the
-    offset and what `output` renders (a new declaration of it never meets an old page).
-    `items` is called only on a miss."""
+    """paginated_response through `cache`: the page is kept under `key` and what `output`
+    renders (a new declaration of it never meets an old page).
+
+    `key` must name everything that selects the page, limit and offset included, and who may
+    see it: the query string as sent and the caller's role, say. `items` is called on a miss
+    only, and may validate the request and raise: a page is stored only once it was served, so
+    a hit needs no validation but the limit's and the offset's (the links need them).
+    """
     paginator: BoundedLimitOffsetPagination = view.pagination_class()  # type: ignore[attr-defined]
-    limit, offset = paginator.page_asked_for(view.request, view)
 
     def build() -> Page:
         page = paginator.paginate_queryset(items(), view.request, view=view)
         count = paginator.count or 0
         return Page(count=count, items=tuple(represent_many(output, page or ())))
 
-    page_key = f"{representation_key(output)}:{key}&limit={limit}&offset={offset}"
-    return paginator.page_response(cache.get(scope, page_key, build))
+    page = cache.get(scope, f"{representation_key(output)}:{key}", build)
+    paginator.page_asked_for(view.request, view)
+    return paginator.page_response(page)
