@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
@@ -19,7 +19,9 @@ from contexts.identity import selectors, services
 from modulith.http.authentication import jwk_set, request_principal
 from modulith.http.inputs import StrictInput
 from modulith.http.problems import ProblemError, Unprocessable
-from modulith.http.schema import extend_schema
+from modulith.http.schema import extend_schema, extend_schema_view
+
+V = TypeVar("V")
 
 TAGS = ["identity"]
 NOT_ALL_DIGITS = r"^[^\x00]*[^0-9\x00][^\x00]*$"
@@ -48,6 +50,12 @@ BAD_REFRESH_TOKEN = OpenApiResponse(
     description="The refresh token is invalid, expired, already used or revoked."
 )
 
+# The 401's code for each way the services refuse the credentials in a body.
+REFUSALS: dict[type[Exception], str] = {
+    services.InvalidCredentials: "invalid_credentials",
+    services.RefreshTokenRejected: "token_not_valid",
+}
+
 
 class CredentialsInBody(APIView):
     """An endpoint that authenticates by what the body carries (password, refresh token).
@@ -63,17 +71,15 @@ class CredentialsInBody(APIView):
     def get_authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
 
-    def exchange(
-        self, request: Request, service: Callable[..., Any], rejected: type[Exception], code: str
-    ) -> Any:
-        """What `service` returns for the validated body (`self.Input`); 401 with `code` when it
-        raises `rejected`, worded as the exception's message."""
+    def exchange(self, request: Request, service: Callable[..., Any]) -> Any:
+        """What `service` returns for the validated body (`self.Input`); 401 when it refuses the
+        credentials, worded as its exception's message, with that refusal's code."""
         data = self.Input(data=request.data)  # type: ignore[attr-defined]
         data.is_valid(raise_exception=True)
         try:
             return service(**data.validated_data)
-        except rejected as error:
-            raise AuthenticationFailed(str(error), code=code) from error
+        except tuple(REFUSALS) as error:
+            raise AuthenticationFailed(str(error), code=REFUSALS[type(error)]) from error
 
 
 @extend_schema_serializer(component_name="TokenPair")
@@ -151,8 +157,45 @@ class RegisterView(CredentialsInBody):
         return Response(self.Output(user).data, status=status.HTTP_201_CREATED)
 
 
-class TokenObtainView(CredentialsInBody):
+# POST: the access and refresh token pair `service` issues for the credentials in the body. No
+# docstring: drf-spectacular describes an operation by the first docstring up its view's classes,
+# and logging in is described by CredentialsInBody's (contracts/openapi/identity.json).
+class TokenPairView(CredentialsInBody):
     throttle_scope = "token"
+    service: ClassVar[Callable[..., Any]]
+
+    def post(self, request: Request) -> Response:
+        return Response(TokenPairOutput(self.exchange(request, type(self).service)).data)
+
+
+def token_pair_operation(
+    operation_id: str, summary: str, refused: OpenApiResponse, **schema: Any
+) -> Callable[[type[V]], type[V]]:
+    """Describe a TokenPairView's POST: its body is the view's Input, its answer a token pair,
+    or 401 as `refused` says; `schema` adds extend_schema's other arguments."""
+
+    def describe(view: type[V]) -> type[V]:
+        responses = {200: TokenPairOutput, 401: refused, 429: THROTTLED}
+        operation = extend_schema(
+            operation_id=operation_id,
+            summary=summary,
+            request=view.Input,  # type: ignore[attr-defined]
+            responses=responses,
+            tags=TAGS,
+            **schema,
+        )
+        return extend_schema_view(post=operation)(view)
+
+    return describe
+
+
+@token_pair_operation(
+    "identity_token_obtain",
+    "Log in: exchange email and password for an access and a refresh token",
+    BAD_CREDENTIALS,
+)
+class TokenObtainView(TokenPairView):
+    service = services.token_pair_obtain
 
     @extend_schema_serializer(component_name="TokenObtainInput")
     class Input(StrictInput):
@@ -161,45 +204,20 @@ class TokenObtainView(CredentialsInBody):
             write_only=True, trim_whitespace=False, max_length=512, style={"input_type": "password"}
         )
 
-    Output = TokenPairOutput
 
-    @extend_schema(
-        operation_id="identity_token_obtain",
-        summary="Log in: exchange email and password for an access and a refresh token",
-        request=Input,
-        responses={200: Output, 401: BAD_CREDENTIALS, 429: THROTTLED},
-        tags=TAGS,
-    )
-    def post(self, request: Request) -> Response:
-        pair = self.exchange(
-            request, services.token_pair_obtain, services.InvalidCredentials, "invalid_credentials"
-        )
-        return Response(self.Output(pair).data)
-
-
-class TokenRefreshView(CredentialsInBody):
-    throttle_scope = "token"
+@token_pair_operation(
+    "identity_token_refresh",
+    "Exchange a refresh token for a new pair",
+    BAD_REFRESH_TOKEN,
+    description="The refresh token presented is revoked: using it again answers 401.",
+)
+class TokenRefreshView(TokenPairView):
+    service = services.token_pair_refresh
 
     @extend_schema_serializer(component_name="TokenRefreshInput")
     class Input(StrictInput):
         # Untrimmed: a token of blanks is a wrong token (401), not a blank field (400).
         refresh = serializers.CharField(trim_whitespace=False)
-
-    Output = TokenPairOutput
-
-    @extend_schema(
-        operation_id="identity_token_refresh",
-        summary="Exchange a refresh token for a new pair",
-        description="The refresh token presented is revoked: using it again answers 401.",
-        request=Input,
-        responses={200: Output, 401: BAD_REFRESH_TOKEN, 429: THROTTLED},
-        tags=TAGS,
-    )
-    def post(self, request: Request) -> Response:
-        pair = self.exchange(
-            request, services.token_pair_refresh, services.RefreshTokenRejected, "token_not_valid"
-        )
-        return Response(self.Output(pair).data)
 
 
 class LogoutView(CredentialsInBody):
@@ -223,9 +241,7 @@ class LogoutView(CredentialsInBody):
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
-        self.exchange(
-            request, services.token_revoke, services.RefreshTokenRejected, "token_not_valid"
-        )
+        self.exchange(request, services.token_revoke)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
