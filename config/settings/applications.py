@@ -60,7 +60,8 @@ MIDDLEWARE = [
     "modulith.http.problems.SlashMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's MessageMiddleware, with the storage made only when a request uses it (the admin).
+    "modulith.http.messages.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the view's exceptions first: a lost database connection runs the request
     # again where that is safe, else answers a 503 problem.
