@@ -13,6 +13,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": ["modulith.http.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's negotiation, its answer kept per Accept header, format and renderers.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "modulith.http.negotiation.RememberedContentNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "modulith.http.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 20,
