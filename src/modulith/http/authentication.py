@@ -224,10 +224,19 @@ class TokenPrincipal:
         return f"user {self.id}"
 
 
+@dataclass(frozen=True)
+class Verified:
+    """A token that passed every check, and the principal it names (both immutable)."""
+
+    token: StatelessAccessToken
+    principal: TokenPrincipal
+
+
 class VerifiedTokens:
-    """Access tokens this process verified, kept until they expire: a client sends the same
-    token with every request for its lifetime, and verifying it again each time (two base64url
-    parses, an RSA signature check, the claims) was a tenth of a read request's CPU.
+    """Access tokens this process verified, kept until they expire with the principal they
+    name: a client sends the same token with every request for its lifetime, and verifying it
+    again each time (two base64url parses, an RSA signature check, the claims, the principal
+    built from them) was a tenth of a read request's CPU.
 
     The key is the token's exact bytes, so only a token identical to one that passed every
     check is taken from here, and only while it has not expired (with the same leeway) and the
@@ -239,28 +248,28 @@ class VerifiedTokens:
     MAX_ENTRIES = 10_000
 
     def __init__(self) -> None:
-        self._entries: dict[bytes, tuple[KeyMaterial, float, StatelessAccessToken]] = {}
+        self._entries: dict[bytes, tuple[KeyMaterial, float, Verified]] = {}
 
-    def get(self, raw: bytes) -> StatelessAccessToken | None:
+    def get(self, raw: bytes) -> Verified | None:
         entry = self._entries.get(raw)
         if entry is None:
             return None
-        material, expires, token = entry
+        material, expires, verified = entry
         if material is not key_material() or time.time() >= expires:
             self._entries.pop(raw, None)
             return None
-        return token
+        return verified
 
-    def put(self, raw: bytes, token: StatelessAccessToken) -> None:
+    def put(self, raw: bytes, verified: Verified) -> None:
         if getattr(settings, "JWT_JWKS_URL", ""):
             return
-        exp = token.payload.get("exp")
+        exp = verified.token.payload.get("exp")
         if not isinstance(exp, int | float):
             return
         if len(self._entries) >= self.MAX_ENTRIES:
             # Dropping them all is crude but cheap; each is verified again on its next use.
             self._entries.clear()
-        self._entries[raw] = (key_material(), exp + LEEWAY.total_seconds(), token)
+        self._entries[raw] = (key_material(), exp + LEEWAY.total_seconds(), verified)
 
 
 verified_tokens = VerifiedTokens()
@@ -281,25 +290,28 @@ class StatelessJWTAuthentication(BaseAuthentication):
                 _("The Authorization header must be 'Bearer <token>'."),
                 code="bad_authorization_header",
             )
-        token = self._validated(parts[1])
-        return self._principal(token), token
+        verified = self._verified(parts[1])
+        return verified.principal, verified.token
 
     def authenticate_header(self, request: Request) -> str:
         # Without it DRF would answer 403 instead of 401.
         return f'Bearer realm="{self.www_authenticate_realm}"'
 
-    def _validated(self, raw_token: bytes) -> StatelessAccessToken:
-        token = verified_tokens.get(raw_token)
-        if token is not None:
-            return token
+    def _verified(self, raw_token: bytes) -> Verified:
+        verified = verified_tokens.get(raw_token)
+        if verified is not None:
+            return verified
         try:
             # simplejwt annotates the raw token as a Token, but decodes bytes and str.
             token = StatelessAccessToken(raw_token)  # type: ignore[arg-type]
         except TokenError as error:
             # Also a refresh token presented here: its token_type is not "access".
             raise AuthenticationFailed(str(error.args[0]), code="token_not_valid") from error
-        verified_tokens.put(raw_token, token)
-        return token
+        # Only a token that names a valid principal is kept: a malformed one is refused again
+        # each time, as before.
+        verified = Verified(token=token, principal=self._principal(token))
+        verified_tokens.put(raw_token, verified)
+        return verified
 
     def _principal(self, token: StatelessAccessToken) -> TokenPrincipal:
         try:

@@ -359,6 +359,27 @@ def test_a_token_verified_once_is_answered_from_the_verified_tokens(
     assert verified_tokens.get(token.encode()) is cached
 
 
+def test_a_verified_token_keeps_its_principal_and_a_malformed_one_is_not_kept(
+    api_client: APIClient, jwt_keys: JwtKeys
+) -> None:
+    from modulith.http.authentication import verified_tokens
+
+    token = signed(access_claims(roles=["staff"]), jwt_keys.current)
+    malformed = signed(access_claims(sub="not-a-uuid"), jwt_keys.current)
+
+    assert get_whoami(api_client, token).status_code == 200
+    assert_unauthorized(get_whoami(api_client, malformed))
+
+    kept = verified_tokens.get(token.encode())
+    assert kept is not None
+    assert (str(kept.principal.id), kept.principal.roles) == (
+        kept.token["sub"],
+        frozenset({"staff"}),
+    )
+    assert verified_tokens.get(malformed.encode()) is None
+    assert_unauthorized(get_whoami(api_client, malformed))
+
+
 def test_a_verified_token_is_refused_once_it_expired(
     api_client: APIClient, jwt_keys: JwtKeys
 ) -> None:
