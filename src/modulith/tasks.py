@@ -19,6 +19,7 @@ from modulith.events.recovery.relay import relay_once
 from modulith.events.recovery.retention import purge_everywhere
 from modulith.events.subscriptions import get_subscription
 from modulith.events.transports.celery import DELIVER_TASK
+from modulith.ops.db_health import vouch_for_quiet_connections
 from modulith.ops.schedule import PURGE_TASK, RELAY_TASK
 
 
@@ -38,7 +39,8 @@ def keep_usable_connections(*, task: Any = None, **_: Any) -> None:
     """Around every task, what Django does around every request: keep each database connection
     unless it broke or outlived CONN_MAX_AGE, and health-check it (CONN_HEALTH_CHECKS) before
     its first use in the task, so a connection the server dropped between two tasks is replaced
-    instead of failing the next delivery.
+    instead of failing the next delivery. The check looks at the idle connection's socket first
+    (modulith.ops.db_health); Django's SELECT 1 runs only when the socket has something to say.
 
     Celery's Django fixup would close every connection around every task instead (a new
     connection per delivery); CELERY_DB_REUSE_MAX (config/settings/celery.py) turns that off.
@@ -47,6 +49,7 @@ def keep_usable_connections(*, task: Any = None, **_: Any) -> None:
     if task is not None and getattr(task.request, "is_eager", False):
         return
     close_old_connections()
+    vouch_for_quiet_connections()
 
 
 @shared_task(name=RELAY_TASK, ignore_result=True)
