@@ -1,6 +1,8 @@
 """The kernel's settings, read from settings.MODULITH at call time (so tests can override them).
 
-Every key has a default; `kernel_settings()` returns them typed and validated once per call.
+Every key has a default; `kernel_settings()` returns them typed and validated, read again
+whenever settings.MODULITH is another dict than last time (override_settings and the test
+kit's `settings` fixture replace it).
 """
 
 from __future__ import annotations
@@ -45,6 +47,28 @@ class KernelSettings:
 
 
 def kernel_settings() -> KernelSettings:
+    """The kernel's settings. Kept while settings.MODULITH is the same dict: publishing and
+    delivering read them for every event, and validating ten keys each time cost more than
+    the kernel's own statements' Python (docs/performance.md)."""
+    source = getattr(settings, "MODULITH", None)
+    cached = _cached
+    if cached is not None and cached[0] is source:
+        return cached[1]
+    config = _read_kernel_settings()
+    _remember(source, config)
+    return config
+
+
+# (the MODULITH dict read, what it said): one pair, replaced whole so threads see either.
+_cached: tuple[Any, KernelSettings] | None = None
+
+
+def _remember(source: Any, config: KernelSettings) -> None:
+    global _cached
+    _cached = (source, config)
+
+
+def _read_kernel_settings() -> KernelSettings:
     return KernelSettings(
         retry_max_attempts=int(modulith_setting("RETRY_MAX_ATTEMPTS", 8)),
         retry_base_delay=_seconds(modulith_setting("RETRY_BASE_DELAY", 1.0)),

@@ -102,15 +102,38 @@ class _Table:
     column: dict[str, str]  # field name → quoted column
     fields: tuple[models.Field[Any, Any], ...]  # every column an INSERT sets
     insert_sql: str
+    # Field name → its default, prepared for this vendor, for defaults that are constants
+    # (NULL, 0, ""): prepared once here instead of for every row.
+    constants: dict[str, Any]
 
     def row(self, connection: BaseDatabaseWrapper, values: Mapping[str, Any]) -> list[Any]:
         """The INSERT's parameters: the given values, every other field's default."""
+        constants = self.constants
         return [
-            field.get_db_prep_save(
-                values[field.name] if field.name in values else field.get_default(), connection
-            )
+            field.get_db_prep_save(values[field.name], connection)
+            if field.name in values
+            else constants[field.name]
+            if field.name in constants
+            else field.get_db_prep_save(field.get_default(), connection)
             for field in self.fields
         ]
+
+
+# Defaults of these types cannot change between rows once prepared; anything else (a callable
+# such as timezone.now or list, a mutable value) is prepared for each row.
+_CONSTANT_DEFAULTS = (type(None), bool, int, str)
+
+
+def _constant_defaults(
+    connection: BaseDatabaseWrapper, fields: tuple[models.Field[Any, Any], ...]
+) -> dict[str, Any]:
+    # A field without a default gets NULL or "" (Django's choice by field type), a constant too.
+    return {
+        field.name: field.get_db_prep_save(field.get_default(), connection)
+        for field in fields
+        if not field.has_default()
+        or (not callable(field.default) and isinstance(field.default, _CONSTANT_DEFAULTS))
+    }
 
 
 _TABLES: dict[tuple[str, type[models.Model]], _Table] = {}
@@ -130,6 +153,7 @@ def _table(connection: BaseDatabaseWrapper, model: type[models.Model]) -> _Table
             name=name,
             column=column,
             fields=fields,
+            constants=_constant_defaults(connection, fields),
             insert_sql=(
                 f"INSERT INTO {name} ({', '.join(column[field.name] for field in fields)}) "
                 f"VALUES ({', '.join(['%s'] * len(fields))})"
