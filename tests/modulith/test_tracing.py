@@ -15,6 +15,8 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, StatusCode
 
 from modulith import publish
+from modulith.events.delivery import deliver
+from modulith.events.subscriptions import get_subscription
 from modulith.models import OutboxMessage
 from modulith.ops import tracing
 from modulith.testing import deliver_to, drain, make_envelope
@@ -148,3 +150,29 @@ def test_without_opentelemetry_envelopes_and_deliveries_are_unchanged(db, monkey
     assert not set(tracing.TRACE_EXTENSIONS) & set(envelope)
     assert outcome.value == "processed"
     assert effects(thing_id, "on_thing_happened") == 1
+
+
+def test_without_an_sdk_a_delivery_of_an_untraced_envelope_opens_no_span():
+    with tracing.consumer_span("listener.on_thing_traced", {"id": "e-1"}) as span:
+        assert span is None
+
+
+def test_with_an_sdk_installed_later_deliveries_open_their_spans(spans):
+    with tracing.consumer_span("listener.on_thing_traced", {"id": "e-1"}) as span:
+        assert span.is_recording()
+
+    assert [finished.name for finished in spans.get_finished_spans()] == [
+        "listener.on_thing_traced"
+    ]
+
+
+def test_without_an_sdk_what_a_handler_publishes_still_carries_the_trace_it_was_sent_in(db):
+    inbound = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    envelope = {**make_envelope(ThingTraced(thing_id=uuid.uuid4(), echo=True))}
+    envelope["traceparent"] = inbound
+
+    outcome = deliver(get_subscription("listener.on_thing_traced"), envelope)
+
+    echoed = OutboxMessage.objects.get(event_type="shop.listener.thing.echoed.v1").envelope
+    assert outcome.value == "processed"
+    assert echoed["traceparent"] == inbound

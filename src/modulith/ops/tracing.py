@@ -45,7 +45,13 @@ def consumer_span(subscription: str, envelope: Envelope) -> Iterator[Any]:
     """The span of one delivery: CONSUMER, named after the subscription, child of the context the
     envelope carries (or of the current one if it carries none). Yields the span, or None
     without OpenTelemetry. An exception raised inside is recorded on the span."""
-    if trace is None:
+    if trace is None or (
+        "traceparent" not in envelope
+        and isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+    ):
+        # No SDK configured (checked each time: one may be installed later) and no trace to
+        # continue: the span would record nothing and carry on only the context already
+        # current, so what the handler publishes carries the same traceparent without it.
         yield None
         return
     parent = _W3C.extract(envelope) if "traceparent" in envelope else None
