@@ -10,7 +10,9 @@ from __future__ import annotations
 from contexts.catalog import database
 from modulith.contexts.caching import VersionedCache
 
-catalog_cache = VersionedCache("catalog", timeout=300)
+# A minute: correctness needs no timeout, but it bounds what the cases VersionedCache cannot
+# see (its docstring) could serve, and a miss a minute per key costs nothing.
+catalog_cache = VersionedCache("catalog", timeout=60)
 PRODUCTS = "products"
 
 

@@ -9,5 +9,7 @@ from __future__ import annotations
 
 from modulith.contexts.caching import VersionedCache
 
-shipping_cache = VersionedCache("shipping", timeout=300)
+# A minute: correctness needs no timeout, but it bounds what the cases VersionedCache cannot
+# see (its docstring) could serve, and a miss a minute per key costs nothing.
+shipping_cache = VersionedCache("shipping", timeout=60)
 RATES = "rates"
