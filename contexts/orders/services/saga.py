@@ -56,6 +56,9 @@ PAYMENT_PROGRESS = {
     PaymentStatus.REFUNDED: 3,
 }
 
+# The columns the join may set (_confirm, _reject).
+JOIN_FIELDS = ("status", "confirmed_at", "rejection_reason", "rejection_detail", "rejected_at")
+
 # PaymentFailed.reason → the rejection reason customers see.
 PAYMENT_REJECTIONS = {
     "declined": RejectionReason.PAYMENT_DECLINED,
@@ -104,7 +107,7 @@ def payment_failure_rejection(*, reason: str, detail: str) -> Rejection:
 def order_record_stock_reserved(*, order_id: UUID, reservation_id: UUID) -> Order:
     order = _locked(order_id)
     order.reservation_id = order.reservation_id or reservation_id
-    _record(order, "stock_reserved", stock=StockStatus.RESERVED)
+    _record(order, "stock_reserved", stock=StockStatus.RESERVED, also=("reservation_id",))
     return order
 
 
@@ -148,7 +151,7 @@ def order_record_stock_released(*, order_id: UUID, reservation_id: UUID) -> Orde
 def order_record_payment_authorized(*, order_id: UUID, payment_id: UUID) -> Order:
     order = _locked(order_id)
     order.payment_id = order.payment_id or payment_id
-    _record(order, "payment_authorized", payment=PaymentStatus.AUTHORIZED)
+    _record(order, "payment_authorized", payment=PaymentStatus.AUTHORIZED, also=("payment_id",))
     return order
 
 
@@ -202,7 +205,7 @@ def order_record_shipment_dispatched(
                 "shipment %s dispatched for %s order %s", shipment_id, order.status, order.id
             )
     _note(order, "shipment_dispatched", note)
-    order.save()
+    _save(order, "shipment_id", "tracking_number", "shipped_at", "status")
     return order
 
 
@@ -220,7 +223,7 @@ def order_record_shipment_delivered(
     else:
         note = f"status stays {order.status}"
     _note(order, "shipment_delivered", note)
-    order.save()
+    _save(order, "shipment_id", "delivered_at", "status")
     return order
 
 
@@ -246,8 +249,10 @@ def _record(
     stock: StockStatus | None = None,
     payment: PaymentStatus | None = None,
     rejection: Rejection | None = None,
+    also: tuple[str, ...] = (),
 ) -> None:
-    """Apply one branch's new status, note it, join the branches, save."""
+    """Apply one branch's new status, note it, join the branches, save the branch's column, the
+    join's columns and those in `also` that the use case itself set."""
     notes = []
     if stock is not None and not _advance(order, "stock_status", stock, STOCK_PROGRESS):
         notes.append(f"stock stays {order.stock_status}")
@@ -257,7 +262,15 @@ def _record(
         notes.append(f"order already {order.status}")
     _note(order, event, "; ".join(notes))
     _join(order, rejection)
-    order.save()
+    # Every use case reports on exactly one branch.
+    branch = "stock_status" if stock is not None else "payment_status"
+    _save(order, branch, *JOIN_FIELDS, *also)
+
+
+def _save(order: Order, *fields: str) -> None:
+    # Only the columns a step can change: an order has about thirty, a step sets at most nine.
+    # updated_at is auto_now, and update_fields writes it only when it is named.
+    order.save(update_fields=[*fields, "updated_at"])
 
 
 def _advance(order: Order, field: str, new: StockStatus | PaymentStatus, progress: dict) -> bool:
