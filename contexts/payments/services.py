@@ -91,6 +91,7 @@ def payment_authorize(
     Does nothing when the payment is already decided (a redelivered OrderPlaced) or when the
     order was rejected or cancelled before this OrderPlaced arrived (the tombstone).
     """
+    still_locked = _locks_outlive_steps()
     payment = _payment_open(
         order_id=order_id,
         customer_id=customer_id,
@@ -103,6 +104,7 @@ def payment_authorize(
     if payment.payment_method is None:
         return _payment_fail(
             payment,
+            still_locked=still_locked,
             reason=FailureReason.UNKNOWN_PAYMENT_METHOD,
             detail="The payment method does not exist or belongs to another customer.",
         )
@@ -115,15 +117,24 @@ def payment_authorize(
             currency=payment.currency,
         )
     except ProviderDeclined as declined:
-        return _payment_fail(payment, reason=_failure_reason(declined), detail=declined.detail)
+        return _payment_fail(
+            payment,
+            still_locked=still_locked,
+            reason=_failure_reason(declined),
+            detail=declined.detail,
+        )
     except ProviderUnavailable as unavailable:
         # Failing now, rather than retrying for minutes, lets the order be rejected promptly
         # ("payment_unavailable") instead of hanging in pending.
         return _payment_fail(
-            payment, reason=FailureReason.PROVIDER_UNAVAILABLE, detail=str(unavailable)
+            payment,
+            still_locked=still_locked,
+            reason=FailureReason.PROVIDER_UNAVAILABLE,
+            detail=str(unavailable),
         )
     return _payment_record(
         payment,
+        still_locked=still_locked,
         expected=PaymentStatus.PENDING,
         status=PaymentStatus.AUTHORIZED,
         provider_reference=receipt.reference,
@@ -137,6 +148,7 @@ def payment_capture(*, order_id: UUID) -> Payment:
     PaymentNotCapturable when the payment failed or the provider refuses the capture, and
     ProviderUnavailable (retry later) when the provider does not answer.
     """
+    still_locked = _locks_outlive_steps()
     payment = _payment_locked(order_id=order_id)
     if payment is None or payment.status == PaymentStatus.PENDING:
         raise PaymentNotSettledYet(order_id)
@@ -161,7 +173,10 @@ def payment_capture(*, order_id: UUID) -> Payment:
             f"The provider refused to capture order {order_id}: {declined.detail}"
         ) from declined
     return _payment_record(
-        payment, expected=PaymentStatus.AUTHORIZED, status=PaymentStatus.CAPTURED
+        payment,
+        still_locked=still_locked,
+        expected=PaymentStatus.AUTHORIZED,
+        status=PaymentStatus.CAPTURED,
     )
 
 
@@ -174,6 +189,7 @@ def payment_reverse(*, order_id: UUID, customer_id: UUID) -> Payment:
     PaymentNotReversible when the provider refuses, and ProviderUnavailable (retry later) when
     the provider does not answer.
     """
+    still_locked = _locks_outlive_steps()
     payment = _payment_locked_or_tombstone(order_id=order_id, customer_id=customer_id)
     if payment.status == PaymentStatus.PENDING:
         raise PaymentNotSettledYet(order_id)
@@ -184,7 +200,10 @@ def payment_reverse(*, order_id: UUID, customer_id: UUID) -> Payment:
                 idempotency_key=_key(payment, "void"), reference=payment.provider_reference
             )
             return _payment_record(
-                payment, expected=PaymentStatus.AUTHORIZED, status=PaymentStatus.VOIDED
+                payment,
+                still_locked=still_locked,
+                expected=PaymentStatus.AUTHORIZED,
+                status=PaymentStatus.VOIDED,
             )
         if payment.status == PaymentStatus.CAPTURED:
             assert payment.amount is not None
@@ -195,7 +214,10 @@ def payment_reverse(*, order_id: UUID, customer_id: UUID) -> Payment:
                 currency=payment.currency,
             )
             return _payment_record(
-                payment, expected=PaymentStatus.CAPTURED, status=PaymentStatus.REFUNDED
+                payment,
+                still_locked=still_locked,
+                expected=PaymentStatus.CAPTURED,
+                status=PaymentStatus.REFUNDED,
             )
     except ProviderDeclined as declined:
         raise PaymentNotReversible(
@@ -219,7 +241,7 @@ def _payment_open(
 ) -> Payment:
     """The order's payment, locked; created pending on first sight. A card that is not the
     customer's is not attached, which makes the authorization fail."""
-    payment = Payment.objects.select_for_update().filter(order_id=order_id).first()
+    payment = _payment_row_locked(order_id=order_id)
     if payment is not None:
         return payment
     return _payment_insert(
@@ -236,18 +258,33 @@ def _payment_open(
 
 @database.atomic
 def _payment_locked(*, order_id: UUID) -> Payment | None:
-    return Payment.objects.select_for_update().filter(order_id=order_id).first()
+    return _payment_row_locked(order_id=order_id)
 
 
 @database.atomic
 def _payment_locked_or_tombstone(*, order_id: UUID, customer_id: UUID) -> Payment:
     """The order's payment, locked; if payments never saw the order, a new abandoned tombstone."""
-    payment = Payment.objects.select_for_update().filter(order_id=order_id).first()
+    payment = _payment_row_locked(order_id=order_id)
     if payment is not None:
         return payment
     return _payment_insert(
         order_id=order_id, customer_id=customer_id, status=PaymentStatus.ABANDONED
     )
+
+
+def _payment_row_locked(*, order_id: UUID) -> Payment | None:
+    # order_id is unique: get() asks for the one row without the ORDER BY .first() would add.
+    try:
+        return Payment.objects.select_for_update().get(order_id=order_id)
+    except Payment.DoesNotExist:
+        return None
+
+
+def _locks_outlive_steps() -> bool:
+    """Whether the use case runs inside a transaction its caller opened (a handler's delivery
+    transaction): then the row lock its first step takes is held until the caller commits, and
+    no other worker can move the payment between the decision and the record."""
+    return transaction.get_connection(database.alias()).in_atomic_block
 
 
 def _payment_insert(*, order_id: UUID, **fields: object) -> Payment:
@@ -262,9 +299,12 @@ def _payment_insert(*, order_id: UUID, **fields: object) -> Payment:
     return payment
 
 
-def _payment_fail(payment: Payment, *, reason: FailureReason, detail: str) -> Payment:
+def _payment_fail(
+    payment: Payment, *, still_locked: bool, reason: FailureReason, detail: str
+) -> Payment:
     return _payment_record(
         payment,
+        still_locked=still_locked,
         expected=PaymentStatus.PENDING,
         status=PaymentStatus.FAILED,
         failure_reason=reason,
@@ -274,11 +314,17 @@ def _payment_fail(payment: Payment, *, reason: FailureReason, detail: str) -> Pa
 
 @database.atomic
 def _payment_record(
-    payment: Payment, *, expected: PaymentStatus, status: PaymentStatus, **changes: str
+    payment: Payment,
+    *,
+    still_locked: bool,
+    expected: PaymentStatus,
+    status: PaymentStatus,
+    **changes: str,
 ) -> Payment:
     """Move the payment from `expected` to `status` and publish the matching event. If another
-    worker moved it meanwhile, keep its decision and publish nothing."""
-    current = Payment.objects.select_for_update().get(pk=payment.pk)
+    worker moved it meanwhile, keep its decision and publish nothing. When the first step's
+    lock is `still_locked`, no other worker can have: the row read then is the row now."""
+    current = payment if still_locked else Payment.objects.select_for_update().get(pk=payment.pk)
     if current.status != expected:
         logger.error(
             "payment %s of order %s became %s while this worker took it from %s to %s; kept %s "
@@ -295,7 +341,8 @@ def _payment_record(
     for field, value in changes.items():
         setattr(current, field, value)
     current.status = status
-    current.save()
+    # updated_at is auto_now, and update_fields writes it only when it is named.
+    current.save(update_fields=["status", *changes, "updated_at"])
     publish(_event_for(current))
     return current
 

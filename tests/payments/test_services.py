@@ -90,7 +90,10 @@ def test_an_outcome_is_not_recorded_over_a_decision_another_worker_made_meanwhil
 
     with capture_events() as captured:
         kept = services._payment_record(
-            stale, expected=PaymentStatus.PENDING, status=PaymentStatus.AUTHORIZED
+            stale,
+            still_locked=False,
+            expected=PaymentStatus.PENDING,
+            status=PaymentStatus.AUTHORIZED,
         )
 
     assert kept.status == PaymentStatus.FAILED
