@@ -201,3 +201,13 @@ def test_a_dataclass_with_other_fields_gets_another_shape_key() -> None:
 
     assert shape_key(Price) != first
     assert shape_key(Price) == shape_key(Price)
+
+
+def test_a_token_expires_and_the_entries_built_under_it_are_not_served_again() -> None:
+    cache, build = new_cache(token_seconds=0.05), Counting("old")
+    reads(cache, build, 2)  # a token, then an entry under it
+    build.value = "new"
+
+    time.sleep(0.1)  # a scope per row must not keep its token in the cache for ever
+    assert reads(cache, build, 3) == ["new"] * 3
+    assert build.calls == 2 + 2

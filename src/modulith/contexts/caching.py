@@ -67,6 +67,10 @@ PENDING = "pending:"
 # Longer than any write transaction of a context; it only limits how long a rolled-back or
 # interrupted write keeps its scope uncached.
 PENDING_SECONDS = 60
+# How long a scope's token outlives the entries built under it. A scope per row (an order) would
+# otherwise leave a key per row in the cache for ever; a token that expired is no risk, since a
+# reader who finds none starts a fresh one and stores nothing until the next read.
+TOKEN_LIFETIMES = 10
 
 
 class VersionedCache:
@@ -77,9 +81,11 @@ class VersionedCache:
         timeout: int,
         cache_alias: str = "default",
         pending_seconds: float = PENDING_SECONDS,
+        token_seconds: float | None = None,
     ) -> None:
         self.name = name
         self.timeout = timeout
+        self.token_seconds = token_seconds or TOKEN_LIFETIMES * timeout
         self.cache_alias = cache_alias
         self.pending_seconds = pending_seconds
 
@@ -122,7 +128,7 @@ class VersionedCache:
         if token is None:
             # No token yet, or it expired or was evicted: start one. What is built now is not
             # stored: a writer may have changed the rows since an older token was dropped.
-            self._quietly(cache.add, version_key, _fresh_token(), None)
+            self._quietly(cache.add, version_key, _fresh_token(), self.token_seconds)
             return dict(build(list(keys)))
         if token.startswith(PENDING):
             return dict(build(list(keys)))
@@ -164,7 +170,7 @@ class VersionedCache:
     def end_write(self, scope: str) -> None:
         """The change is committed: a fresh token, under which entries built before are dead."""
         cache = caches[self.cache_alias]
-        self._quietly(cache.set, self._version_key(scope), _fresh_token(), None)
+        self._quietly(cache.set, self._version_key(scope), _fresh_token(), self.token_seconds)
 
     def _version_key(self, scope: str) -> str:
         return f"modulith:read-cache:{self.name}:{scope}"
