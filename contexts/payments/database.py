@@ -5,3 +5,4 @@ from modulith.contexts.transactions import ContextDatabase
 payments_database = ContextDatabase("payments")
 alias = payments_database.alias
 atomic = payments_database.atomic
+in_transaction = payments_database.in_transaction

@@ -284,7 +284,7 @@ def _locks_outlive_steps() -> bool:
     """Whether the use case runs inside a transaction its caller opened (a handler's delivery
     transaction): then the row lock its first step takes is held until the caller commits, and
     no other worker can move the payment between the decision and the record."""
-    return transaction.get_connection(database.alias()).in_atomic_block
+    return database.in_transaction()
 
 
 def _payment_insert(*, order_id: UUID, **fields: object) -> Payment:

@@ -68,6 +68,11 @@ class ContextDatabase:
         """The context's alias, read when called: it is configuration and tests override it."""
         return get_context(self.context).database_alias
 
+    def in_transaction(self) -> bool:
+        """Whether a transaction is already open on the context's alias (a delivery's, or a
+        caller's): a row lock taken now lasts until that one ends, past any inner @atomic."""
+        return transaction.get_connection(self.alias()).in_atomic_block
+
     def atomic(self, function: Callable[P, R]) -> Callable[P, R]:
         """Like @transaction.atomic, on the context's database chosen when the function runs."""
 
