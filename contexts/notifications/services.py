@@ -161,8 +161,12 @@ def notification_retry_failed(*, notification_ids: Collection[UUID]) -> int:
 
 @database.atomic
 def _claim(notification_id: UUID) -> Notification | None:
-    notification = Notification.objects.select_for_update().filter(id=notification_id).first()
-    if notification is None or notification.status != NotificationStatus.PENDING:
+    # get(), not .first(): a lookup by key needs none of the ORDER BY .first() would add.
+    try:
+        notification = Notification.objects.select_for_update().get(id=notification_id)
+    except Notification.DoesNotExist:
+        return None
+    if notification.status != NotificationStatus.PENDING:
         return None
     now = timezone.now()
     if notification.claimed_until is not None and notification.claimed_until > now:

@@ -161,14 +161,21 @@ def _advance(
 
 
 def _locked(shipment_id: UUID) -> Shipment:
-    shipment = Shipment.objects.select_for_update().filter(id=shipment_id).first()
-    if shipment is None or shipment.status == ShipmentStatus.WITHDRAWN:
+    # get(), not .first(): a lookup by key needs none of the ORDER BY .first() would add.
+    try:
+        shipment = Shipment.objects.select_for_update().get(id=shipment_id)
+    except Shipment.DoesNotExist:
+        raise ShipmentNotFound(shipment_id) from None
+    if shipment.status == ShipmentStatus.WITHDRAWN:
         raise ShipmentNotFound(shipment_id)
     return shipment
 
 
 def _locked_for_order(order_id: UUID) -> Shipment | None:
-    return Shipment.objects.select_for_update().filter(order_id=order_id).first()
+    try:
+        return Shipment.objects.select_for_update().get(order_id=order_id)  # unique
+    except Shipment.DoesNotExist:
+        return None
 
 
 def _insert_or_get(shipment: Shipment) -> Shipment:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from contexts.inventory import database
@@ -75,7 +76,7 @@ def reservation_place(
     already knows (reserved, failed, closed by an earlier rejection…) is left as it is.
     """
     quantities = quantities_by_sku(lines)
-    existing = Reservation.objects.filter(order_id=order_id).first()
+    existing = _reservation_of(Reservation.objects.all(), order_id)
     if existing is not None:
         return existing
     items = _locked_items(quantities)
@@ -215,7 +216,15 @@ def _locked_items(skus: Iterable[str]) -> dict[str, StockItem]:
 
 
 def _locked_reservation(order_id: UUID) -> Reservation | None:
-    return Reservation.objects.select_for_update().filter(order_id=order_id).first()
+    return _reservation_of(Reservation.objects.select_for_update(), order_id)
+
+
+def _reservation_of(reservations: QuerySet[Reservation], order_id: UUID) -> Reservation | None:
+    # order_id is unique: get() asks for the one row without the ORDER BY .first() would add.
+    try:
+        return reservations.get(order_id=order_id)
+    except Reservation.DoesNotExist:
+        return None
 
 
 def _fail(order_id: UUID, *, reason: str, skus: list[str]) -> Reservation:
