@@ -54,6 +54,10 @@ def render_nginx(
             f"    upstream svc_{service.name.replace('-', '_')} {{",
             f"        server {upstream_address(url, service.name)};",
             "        keepalive 16;",
+            # gunicorn closes a connection idle for 2 s (its --keep-alive). nginx must let go of
+            # it first: a request sent on a connection gunicorn is closing fails with 502, and
+            # nginx never retries a POST on another one.
+            "        keepalive_timeout 1s;",
             "    }",
         ]
     locations = []
